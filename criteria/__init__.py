@@ -1,0 +1,28 @@
+"""Criteria sets (bộ tiêu chí) for the "Công dân học tập" title: data files and their loader."""
+
+from criteria.loader import (
+    DATA_DIR,
+    display_path,
+    find,
+    load_all,
+    load_file,
+    load_shipped,
+    shipped_files,
+)
+from criteria.model import CriteriaError, CriteriaSet, Criterion, Index, Level, version_tuple
+
+__all__ = [
+    "DATA_DIR",
+    "CriteriaError",
+    "CriteriaSet",
+    "Criterion",
+    "Index",
+    "Level",
+    "display_path",
+    "find",
+    "load_all",
+    "load_file",
+    "load_shipped",
+    "shipped_files",
+    "version_tuple",
+]
