@@ -1,0 +1,116 @@
+"""The `cdht` command: serve the app, migrate, check criteria files, score answers, export."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import config as app_config
+from . import create_app
+from .db import db
+
+
+def _create_app() -> Flask:
+    try:
+        return create_app()
+    except app_config.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+main = FlaskGroup(
+    name="cdht",
+    create_app=_create_app,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="Công dân học tập: self-assessment for the learning citizen title.",
+)
+
+
+def ensure_development_secret(folder: Path) -> None:
+    """Create a random secret in the instance folder for the embedded database.
+
+    A production deployment (DATABASE_URL set) runs several servers that must share one
+    secret, so there it has to come from the environment.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    if url and not url.startswith("sqlite"):
+        raise click.ClickException("SECRET_KEY must be set when DATABASE_URL points at a server.")
+    path = folder / app_config.SECRET_KEY_FILE
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+        click.echo(f"Created a development secret key in {path}")
+
+
+def prepare_database() -> None:
+    """Migrate the schema and store the shipped criteria sets (inside an app context)."""
+    from . import criteria_store, migrate
+
+    migrate.upgrade(db.engine)
+    versions = criteria_store.sync_shipped(db.session)
+    db.session.commit()
+    click.echo("Database ready; criteria sets: " + ", ".join(v.key for v in versions))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 lets phones on the same network connect.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Load demo areas, units and one login per role.")
+def serve_command(host: str, port: int, threads: int, demo: bool) -> None:
+    """Migrate the database, optionally load the demo, and serve with waitress."""
+    import waitress
+
+    folder = app_config.instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    ensure_development_secret(folder)
+    app = _create_app()
+    with app.app_context():
+        prepare_database()
+        if demo:
+            from .demo import load_demo, print_logins
+
+            print_logins(load_demo(db.session))
+            db.session.commit()
+        db.remove(commit=False)
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="cdht")
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema migrations."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade_command() -> None:
+    """Apply pending migrations and store the shipped criteria sets."""
+    prepare_database()
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@with_appcontext
+def db_revision_command(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from . import migrate
+
+    migrate.make_revision(db.engine, message)
+
+
+def _register_commands() -> None:
+    from .commands.criteria import criteria_group, score_command
+
+    main.add_command(criteria_group)
+    main.add_command(score_command)
+
+
+_register_commands()

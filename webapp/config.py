@@ -1,0 +1,63 @@
+"""Configuration read from the environment, checked before the app starts."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """The configuration cannot run; the message says what to set."""
+
+
+def instance_path() -> Path:
+    """Where the embedded database and the development secret live."""
+    override = os.environ.get("CDHT_INSTANCE_PATH")
+    if override:
+        return Path(override).resolve()
+    # Flask's rule: next to the package in a checkout, under sys.prefix/var when installed.
+    return Path(Flask("webapp").instance_path)
+
+
+def read_secret_file(folder: Path) -> str | None:
+    path = folder / SECRET_KEY_FILE
+    return path.read_text().strip() if path.is_file() else None
+
+
+def from_environment(folder: Path) -> dict[str, Any]:
+    """The settings of a normal run, from environment variables and the instance folder."""
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'cdht.sqlite3'}"
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or read_secret_file(folder),
+        "DATABASE_URL": database_url,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("CDHT_SECURE_COOKIES") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("CDHT_SECURE_COOKIES") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=60),
+        # A member may spend a while on a form; the page refetches a token before sending.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        # How long signed links stay valid, in seconds.
+        "MEMBER_QR_MAX_AGE": 7 * 24 * 3600,
+        "CERTIFICATE_MAX_AGE": 5 * 365 * 24 * 3600,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+
+
+def check(config: dict[str, Any] | Any) -> None:
+    """Refuse to start with a missing or short secret (tests may use a fixed one)."""
+    secret = config.get("SECRET_KEY")
+    if not secret or len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is missing or shorter than {MIN_SECRET_LENGTH} characters: "
+            "set the SECRET_KEY environment variable (or run `cdht serve`, which creates a "
+            "development key in the instance folder for the embedded database)."
+        )

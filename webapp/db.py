@@ -1,0 +1,92 @@
+"""Database engine and the per-request session.
+
+One `Database` object is bound to the app with `init_app`. Each request gets one session,
+committed once at the end when the response is a success and rolled back otherwise
+(see `webapp.__init__._bind_session_lifecycle`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def normalise_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain PostgreSQL URLs (Heroku-style ones too)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, a busy timeout, and real transactions (so savepoints work)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT;
+        # SQLAlchemy documents switching it off and emitting BEGIN ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets the pragmas the app relies on."""
+    url = normalise_url(url)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+class Database:
+    """Gives views and commands the session of the current app and request.
+
+    The engine and session factory live in `app.extensions`, so two apps in one process
+    (tests, a live server for the browser suite) never share a connection pool.
+    """
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"], pool_pre_ping=True)
+        app.extensions["cdht_db"] = sessionmaker(bind=engine, expire_on_commit=False)
+
+    @staticmethod
+    def sessionmaker_for(app: Flask) -> sessionmaker[Session]:
+        return app.extensions["cdht_db"]
+
+    @property
+    def engine(self) -> Engine:
+        return self.sessionmaker_for(current_app).kw["bind"]
+
+    @property
+    def session(self) -> Session:
+        """The session of the current request (or app context), created on first use."""
+        if "db_session" not in g:
+            g.db_session = self.sessionmaker_for(current_app)()
+        return g.db_session
+
+    def remove(self, commit: bool) -> None:
+        """End the current session: commit or roll back, then close."""
+        session: Session | None = g.pop("db_session", None)
+        if session is None:
+            return
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+
+
+db = Database()

@@ -1,0 +1,16 @@
+"""The data model. Import models from here: `from webapp.models import Assessment`."""
+from .areas import Area, Unit, UnitKind
+from .assessments import Answer, Assessment, AssessmentStatus
+from .audit import AuditEvent
+from .base import Base, utcnow
+from .criteria_versions import CriteriaVersion
+from .drives import Drive
+from .people import Role, RoleGrant, User
+from .roster import Membership
+from .years import AssessmentYear, Target, YearKind
+
+__all__ = [
+    "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
+    "CriteriaVersion", "Drive", "Membership", "Role", "RoleGrant", "Target", "Unit", "UnitKind",
+    "User", "YearKind", "utcnow",
+]

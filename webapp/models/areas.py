@@ -1,0 +1,102 @@
+"""The administrative tree and the units it manages."""
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, str_enum
+
+if TYPE_CHECKING:
+    from .people import RoleGrant
+
+
+class Area(Base):
+    """A node of the administrative tree ("địa bàn"): province, ward, commune, ...
+
+    Any depth, with the level named per node, because the tree changed in 2025 (two-tier
+    local government). `path` is the materialised path of ids from the root ("/1/4/9/"),
+    so "this node and everything beneath" is one indexed prefix query.
+    """
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(60))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"), index=True)
+    path: Mapped[str] = mapped_column(String(255), index=True, default="")
+
+    parent: Mapped[Area | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Area]] = relationship(back_populates="parent", order_by="Area.name")
+    units: Mapped[list[Unit]] = relationship(back_populates="area", order_by="Unit.name")
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this node, this node included."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def set_path(self) -> None:
+        """Derive `path` from the parent's; call after a flush has given this node its id."""
+        prefix = self.parent.path if self.parent is not None else "/"
+        self.path = f"{prefix}{self.id}/"
+
+    def is_within(self, other: Area) -> bool:
+        """True when this node is `other` or lies beneath it."""
+        return self.path.startswith(other.path)
+
+    def __repr__(self) -> str:
+        return f"<Area {self.code}>"
+
+
+class UnitKind(enum.Enum):
+    """Kinds of unit; the label is what the UI shows."""
+
+    HIGH_SCHOOL = "high_school"
+    SCHOOL = "school"
+    CONTINUING_ED = "continuing_ed"
+    COLLEGE = "college"
+    OFFICE = "office"
+    PUBLIC_UNIT = "public_unit"
+    ENTERPRISE = "enterprise"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return UNIT_KIND_LABELS[self]
+
+
+UNIT_KIND_LABELS = {
+    UnitKind.HIGH_SCHOOL: "Trường THPT",
+    UnitKind.SCHOOL: "Trường mầm non, tiểu học, THCS",
+    UnitKind.CONTINUING_ED: "Trung tâm GDNN-GDTX",
+    UnitKind.COLLEGE: "Trường cao đẳng, đại học",
+    UnitKind.OFFICE: "Cơ quan",
+    UnitKind.PUBLIC_UNIT: "Đơn vị sự nghiệp",
+    UnitKind.ENTERPRISE: "Doanh nghiệp",
+    UnitKind.OTHER: "Khác",
+}
+
+
+class Unit(Base):
+    """An office, school or enterprise ("đơn vị"), belonging to the area that manages it."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"), index=True)
+    # The unit's own recognition threshold (e.g. 90 or 95 percent), set by an administrator.
+    recognition_threshold: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+
+    area: Mapped[Area] = relationship(back_populates="units")
+    role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="unit")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"

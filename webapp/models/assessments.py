@@ -1,0 +1,110 @@
+"""Assessments ("phiếu tự đánh giá") and their answers per index."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, str_enum, utcnow
+from .criteria_versions import CriteriaVersion
+from .people import User
+from .roster import Membership
+
+
+class AssessmentStatus(enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    # A confirmed title later withdrawn by the head, with a reason.
+    REVOKED = "revoked"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    AssessmentStatus.DRAFT: "Bản nháp",
+    AssessmentStatus.SUBMITTED: "Đã gửi, chờ xác nhận",
+    AssessmentStatus.RETURNED: "Được trả lại để sửa",
+    AssessmentStatus.CONFIRMED: "Đã xác nhận",
+    AssessmentStatus.REJECTED: "Không được công nhận",
+    AssessmentStatus.REVOKED: "Đã bị thu hồi",
+}
+
+
+class Assessment(Base):
+    """One member's assessment for one roster line (so one per member, unit and year)."""
+
+    __tablename__ = "assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), unique=True
+    )
+    criteria_version_id: Mapped[int] = mapped_column(
+        ForeignKey("criteria_version.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[AssessmentStatus] = mapped_column(
+        str_enum(AssessmentStatus), default=AssessmentStatus.DRAFT, index=True
+    )
+    # Generated on the phone, so a submission replayed from an offline queue is applied once.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+
+    self_total: Mapped[int | None]
+    self_achieved: Mapped[bool | None]
+    self_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    head_total: Mapped[int | None]
+    confirmed_achieved: Mapped[bool | None]
+    head_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # Why it was returned, rejected or revoked.
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic lock: two heads acting at once, the second gets StaleDataError, not an overwrite.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    membership: Mapped[Membership] = relationship(back_populates="assessment")
+    criteria_version: Mapped[CriteriaVersion] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Answer.id",
+        lazy="selectin",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def answers_by_index(self) -> dict[str, Answer]:
+        return {answer.index_code: answer for answer in self.answers}
+
+    def __repr__(self) -> str:
+        return f"<Assessment {self.id} {self.status.value}>"
+
+
+class Answer(Base):
+    """The member's and the head's answer to one index ("chỉ số"), with notes."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "index_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    index_code: Mapped[str] = mapped_column(String(16))
+    # Points, or 0/1 for count-based sets.
+    self_value: Mapped[int | None]
+    evidence_note: Mapped[str | None] = mapped_column(String(500))
+    head_value: Mapped[int | None]
+    head_comment: Mapped[str | None] = mapped_column(String(500))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")

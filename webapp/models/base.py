@@ -1,0 +1,43 @@
+"""Declarative base, naming convention and shared column helpers."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def str_enum(enum_class: type[enum.Enum], length: int = 16) -> Enum:
+    """Store an enum as its value in a VARCHAR with a CHECK, portable across databases."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+        name=enum_class.__name__.lower(),
+    )

@@ -1,0 +1,118 @@
+"""People who log in and the roles they hold."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .areas import Area, Unit
+from .base import Base, str_enum, utcnow
+
+
+class User(UserMixin, Base):
+    """A person with a login. Only what the assessment needs (Decree 13/2023): no citizen ID.
+
+    Being a member of a unit is not a role: it is being on that unit's roster for a year
+    (`Membership.user_id`). Heads, aggregators and administrators hold `RoleGrant`s.
+    """
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_login"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    consent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    role_grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def login_name(self) -> str:
+        return self.phone or self.email or ""
+
+    # Permission predicates: the one place that decides who holds which role where.
+    @property
+    def is_admin(self) -> bool:
+        return any(grant.role is Role.ADMIN for grant in self.role_grants)
+
+    def heads(self, unit: Unit) -> bool:
+        """True when this user is a head ("thủ trưởng") of `unit`."""
+        return any(g.role is Role.UNIT_HEAD and g.unit_id == unit.id for g in self.role_grants)
+
+    def aggregates(self, area: Area) -> bool:
+        """True when this user is an aggregator of `area` or of a node above it."""
+        return any(
+            g.role is Role.AGGREGATOR and g.area is not None and area.is_within(g.area)
+            for g in self.role_grants
+        )
+
+    def oversees_unit(self, unit: Unit) -> bool:
+        """Heads of the unit, aggregators above it and administrators see a unit's data."""
+        return self.is_admin or self.heads(unit) or self.aggregates(unit.area)
+
+    @property
+    def headed_unit_ids(self) -> list[int]:
+        return [g.unit_id for g in self.role_grants if g.role is Role.UNIT_HEAD and g.unit_id]
+
+    @property
+    def aggregated_areas(self) -> list[Area]:
+        return [g.area for g in self.role_grants if g.role is Role.AGGREGATOR and g.area]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class Role(enum.Enum):
+    UNIT_HEAD = "unit_head"
+    AGGREGATOR = "aggregator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"unit_head": "Thủ trưởng đơn vị", "aggregator": "Cán bộ tổng hợp",
+                "admin": "Quản trị hệ thống"}[self.value]
+
+
+class RoleGrant(Base):
+    """A role held by a user: a head of a unit, an aggregator of an area, an administrator."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "unit_id", "area_id"),
+        CheckConstraint(
+            "(role = 'unit_head' AND unit_id IS NOT NULL AND area_id IS NULL)"
+            " OR (role = 'aggregator' AND area_id IS NOT NULL AND unit_id IS NULL)"
+            " OR (role = 'admin' AND unit_id IS NULL AND area_id IS NULL)",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+    unit: Mapped[Unit | None] = relationship(back_populates="role_grants", lazy="joined")
+    area: Mapped[Area | None] = relationship(lazy="joined")
