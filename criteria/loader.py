@@ -68,13 +68,14 @@ def load_shipped() -> list[CriteriaSet]:
 
 def find(code_or_path: str, search_dirs: Sequence[str | os.PathLike] | None = None) -> CriteriaSet:
     """An appendix code ("III") gives its newest version in search_dirs; otherwise a file path."""
+    if code_or_path.endswith(".toml") or "/" in code_or_path or os.sep in code_or_path:
+        return load_file(code_or_path)
     sets = load_all(search_dirs if search_dirs is not None else [DATA_DIR])
     matching = [s for s in sets if s.code == code_or_path]
     if matching:
         return max(matching, key=lambda s: s.version_tuple)
-    candidate = Path(code_or_path)
-    if candidate.suffix == ".toml" or candidate.exists() or os.sep in code_or_path or "/" in code_or_path:
-        return load_file(candidate)
+    if Path(code_or_path).is_file():
+        return load_file(code_or_path)
     known = ", ".join(dict.fromkeys(s.code for s in sets)) or "none"
     raise CriteriaError(code_or_path, "code", f"no criteria set with this code and no such file (known codes: {known})")
 
