@@ -123,3 +123,15 @@ def test_score_unreadable_answers_and_unknown_criteria(runner, tmp_path):
     result = runner.invoke(score_command, ["--criteria", "nope.toml", "--answers", str(tmp_path)])
     assert result.exit_code == 2 and "nope.toml: file: no such file" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_check_directory_is_one_line(runner, tmp_path):
+    result = runner.invoke(criteria_group, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stdout.strip() == f"{tmp_path}: file: is a directory, not a criteria file"
+
+
+def test_score_stdin_error_names_stdin(runner):
+    result = runner.invoke(score_command, ["--criteria", "V", "--answers", "-"], input='{"answers": {"1": 3}}')
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: <stdin>: missing answer for index 2"

@@ -28,7 +28,7 @@ def criteria_group() -> None:
 
 
 @criteria_group.command("check")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check_command(files: tuple[Path, ...]) -> None:
     """Validate the shipped criteria files, or the FILES given."""
     paths = list(files) or shipped_files()
@@ -77,7 +77,7 @@ def score_command(code: str, answers_file: str) -> None:
     try:
         result = cset.score(answers)
     except AnswerError as exc:
-        _fail(f"{answers_file}: {exc}")
+        _fail(f"{_label(answers_file)}: {exc}")
     out = {"criteria_set": cset.key, **result.to_dict()}
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
@@ -89,34 +89,39 @@ def _find_or_fail(code: str) -> CriteriaSet:
         _fail(str(exc))
 
 
+def _label(answers_file: str) -> str:
+    return "<stdin>" if answers_file == "-" else answers_file
+
+
 def _read_answers(answers_file: str) -> dict:
+    label = _label(answers_file)
     try:
         if answers_file == "-":
             text = sys.stdin.read()
         else:
             text = Path(answers_file).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        _fail(f"{answers_file}: no such file")
+        _fail(f"{label}: no such file")
     except IsADirectoryError:
-        _fail(f"{answers_file}: is a directory")
+        _fail(f"{label}: is a directory")
     except UnicodeDecodeError:
-        _fail(f"{answers_file}: not valid UTF-8 text")
+        _fail(f"{label}: not valid UTF-8 text")
     except OSError as exc:
-        _fail(f"{answers_file}: cannot read: {exc.strerror or exc}")
+        _fail(f"{label}: cannot read: {exc.strerror or exc}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        _fail(f"{answers_file}: line {exc.lineno}, column {exc.colno}: malformed JSON: {exc.msg}")
+        _fail(f"{label}: line {exc.lineno}, column {exc.colno}: malformed JSON: {exc.msg}")
     except RecursionError:
-        _fail(f"{answers_file}: malformed JSON: nested too deeply")
+        _fail(f"{label}: malformed JSON: nested too deeply")
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        _fail(f'{answers_file}: expected an object with an "answers" object, like {{"answers": {{"1": 8}}}}')
+        _fail(f'{label}: expected an object with an "answers" object, like {{"answers": {{"1": 8}}}}')
     return data["answers"]
 
 
 def _outline(cset: CriteriaSet) -> str:
     rule = cset.rule.to_dict()
-    rule_text = ", ".join(f"{k}={v}" for k, v in rule.items() if v not in (None, {}, [], False))
+    rule_text = ", ".join(f"{k}={v}" for k, v in rule.items() if v is not None and v is not False and v != {} and v != [])
     lines = [
         f"{cset.key}  {cset.title}",
         f"  group: {cset.group_label}",
