@@ -7,6 +7,7 @@ from criteria.loader import (
     load_all,
     load_file,
     load_shipped,
+    load_text,
     shipped_files,
 )
 from criteria.model import CriteriaError, CriteriaSet, Criterion, Index, Level, version_tuple
@@ -23,6 +24,7 @@ __all__ = [
     "load_all",
     "load_file",
     "load_shipped",
+    "load_text",
     "shipped_files",
     "version_tuple",
 ]

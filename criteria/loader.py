@@ -35,6 +35,15 @@ def load_file(path: str | os.PathLike) -> CriteriaSet:
         raise CriteriaError(shown, "file", "is a directory, not a criteria file") from None
     except OSError as exc:
         raise CriteriaError(shown, "file", f"cannot read: {exc.strerror or exc}") from None
+    return _with_path(_load_bytes(raw, shown), path)
+
+
+def load_text(text: str, name: str) -> CriteriaSet:
+    """Validate a criteria set held as text (as stored in the database); `name` is shown in errors."""
+    return _load_bytes(text.encode("utf-8"), name)
+
+
+def _load_bytes(raw: bytes, shown: str) -> CriteriaSet:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -44,8 +53,7 @@ def load_file(path: str | os.PathLike) -> CriteriaSet:
     except tomllib.TOMLDecodeError as exc:
         place, problem = _toml_error_place(str(exc))
         raise CriteriaError(shown, place, f"TOML syntax error: {problem}") from None
-    cset = parse(data, file=shown, digest=hashlib.sha256(raw).hexdigest())
-    return _with_path(cset, path)
+    return parse(data, file=shown, digest=hashlib.sha256(raw).hexdigest())
 
 
 def load_all(dirs: Iterable[str | os.PathLike]) -> list[CriteriaSet]:

@@ -194,3 +194,28 @@ def make_membership(db_session: Session) -> Callable[..., Membership]:
         return membership
 
     return _make
+
+
+def full_answers(points: int = 8, codes: range = range(1, 11)) -> dict[str, int]:
+    """Every index of the shipped sets answered with the same points."""
+    return {str(code): points for code in codes}
+
+
+@pytest.fixture
+def make_assessment(db_session: Session, make_unit, make_year, make_user, make_membership):  # type: ignore[no-untyped-def]
+    """An assessment for a new member, optionally submitted: make_assessment(submit=True)."""
+    from webapp.assess import operations
+
+    def _make(unit: Unit | None = None, year: AssessmentYear | None = None,
+              user: User | None = None, appendix: str = "IV", points: int = 8,
+              submit: bool = False, section: str | None = None):  # type: ignore[no-untyped-def]
+        user = user or make_user()
+        membership = make_membership(unit or make_unit(), year or make_year(), user=user,
+                                     appendix=appendix, section=section)
+        assessment = operations.start(db_session, user, membership)
+        operations.save_draft(db_session, user, assessment, full_answers(points))
+        if submit:
+            operations.submit(db_session, user, assessment)
+        return assessment
+
+    return _make

@@ -50,9 +50,29 @@ def _bind_session_lifecycle(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .api.routes import bp as api_bp
+    from .assess.routes import bp as assess_bp
+    from .auth.routes import bp as auth_bp
+    from .certificates.routes import bp as certificates_bp
+    from .drives.routes import bp as drives_bp
     from .main.routes import bp as main_bp
+    from .pwa.routes import bp as pwa_bp
+    from .reports.routes import bp as reports_bp
+    from .review.routes import bp as review_bp
+    from .roster.routes import bp as roster_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(assess_bp, url_prefix="/assess")
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(roster_bp, url_prefix="/units")
+    app.register_blueprint(drives_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(api_bp, url_prefix="/api")
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Administrators keep areas, units, years, roles and targets."""

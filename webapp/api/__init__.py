@@ -1,0 +1,1 @@
+"""JSON API used by the offline-first pages."""

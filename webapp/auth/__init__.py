@@ -1,0 +1,1 @@
+"""Sign-up, login, consent, and a member's own data."""

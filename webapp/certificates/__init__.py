@@ -1,0 +1,1 @@
+"""Certificates and public verification of a title."""

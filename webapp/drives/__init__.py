@@ -1,0 +1,1 @@
+"""Assessment drives: a link and a QR poster for a class or department."""

@@ -1,0 +1,1 @@
+"""Unit percentages, rollups against targets, CSV exports."""

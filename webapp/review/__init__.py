@@ -1,0 +1,1 @@
+"""Heads confirm, return or reject assessments."""

@@ -1,0 +1,1 @@
+"""A unit's roster for a year, with CSV import."""
