@@ -50,10 +50,15 @@ def ensure_development_secret(folder: Path) -> None:
 
 def prepare_database() -> None:
     """Migrate the schema and store the shipped criteria sets (inside an app context)."""
+    from criteria import CriteriaError
+
     from . import criteria_store, migrate
 
     migrate.upgrade(db.engine)
-    versions = criteria_store.sync_shipped(db.session)
+    try:
+        versions = criteria_store.sync_shipped(db.session)
+    except (CriteriaError, criteria_store.CriteriaChanged) as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo("Database ready; criteria sets: " + ", ".join(v.key for v in versions))
 
@@ -75,10 +80,15 @@ def serve_command(host: str, port: int, threads: int, demo: bool) -> None:
     with app.app_context():
         prepare_database()
         if demo:
-            from .demo import load_demo, print_logins
+            from . import tokens
+            from .demo import load_demo, open_drive, print_logins
 
             print_logins(load_demo(db.session))
             db.session.commit()
+            drive = open_drive(db.session)
+            if drive is not None:
+                link = f"http://{host}:{port}/join/{tokens.make_token(tokens.DRIVE, drive.id)}"
+                click.echo(f"Class 10A1 drive link (open it to join as a new student): {link}")
         db.remove(commit=False)
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="cdht")

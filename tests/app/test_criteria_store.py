@@ -1,0 +1,44 @@
+"""Stored criteria versions: an assessment keeps the version it was made under."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+import criteria
+from webapp import criteria_store
+from webapp.models import CriteriaVersion
+
+
+def test_stored_text_gives_back_the_same_set(db_session):
+    for version in db_session.scalars(select(CriteriaVersion)):
+        stored = criteria_store.criteria_set_of(version)
+        shipped = criteria.find(version.appendix)
+        assert stored.to_dict()["criteria"] == shipped.to_dict()["criteria"]
+        assert stored.rule == shipped.rule
+
+
+def test_sync_is_idempotent(db_session):
+    before = {v.key: v.id for v in db_session.scalars(select(CriteriaVersion))}
+    criteria_store.sync_shipped(db_session)
+    after = {v.key: v.id for v in db_session.scalars(select(CriteriaVersion))}
+    assert before == after
+
+
+def test_an_edited_file_cannot_change_a_used_version(db_session, make_assessment):
+    assessment = make_assessment(appendix="IV")
+    assessment.criteria_version.digest = "0" * 64  # as if the shipped file had been edited
+    db_session.flush()
+    with pytest.raises(criteria_store.CriteriaChanged, match="new version"):
+        criteria_store.sync_shipped(db_session)
+
+
+def test_newest_version_compares_numerically(db_session):
+    newest = criteria_store.newest_version(db_session, "V")
+    assert newest is not None and newest.key == "V@2023.1"
+    text = newest.source_text.replace('version = "2023.1"', 'version = "2023.10"')
+    db_session.add(CriteriaVersion(key="V@2023.10", appendix="V", version="2023.10", title="t",
+                                   source="s", digest="d", body={}, source_text=text))
+    db_session.add(CriteriaVersion(key="V@2023.9", appendix="V", version="2023.9", title="t",
+                                   source="s", digest="e", body={}, source_text=text))
+    db_session.flush()
+    assert criteria_store.newest_version(db_session, "V").key == "V@2023.10"
