@@ -1,6 +1,143 @@
 """Routes: Sign-up, login, consent, and a member's own data."""
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..db import db
+from ..roster.operations import match_memberships
+from ..templating import VIETNAM
+from . import operations
+from .forms import DeleteAccountForm, LoginForm, LogoutForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
+
+LOGIN_FAILED = "Số điện thoại/email hoặc mật khẩu không đúng. Vui lòng thử lại."
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site ("/assess/3?x=1"), else None.
+
+    Refuses absolute URLs, scheme-relative ("//evil.example") and backslash tricks that
+    some browsers read as another host.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _next_url() -> str | None:
+    return safe_next(request.args.get("next"))
+
+
+def _go_on():  # type: ignore[no-untyped-def]
+    return redirect(_next_url() or url_for("main.index"))
+
+
+def _announce_matches(matched) -> None:  # type: ignore[no-untyped-def]
+    """Tell the member which units already list them (roster lines just attached)."""
+    if matched:
+        places = "; ".join(f"{m.unit.name} ({m.year.label})" for m in matched)
+        flash(f"Bạn có tên trong danh sách của {places}.", "success")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return _go_on()
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.register_user(
+                db.session, form.full_name.data, form.contact.data, form.password.data
+            )
+        except operations.AccountError as error:
+            form.contact.errors.append(error.message)
+        else:
+            login_user(user)
+            flash("Đăng ký thành công. Chào mừng bạn!", "success")
+            matched = match_memberships(db.session, user)
+            _announce_matches(matched)
+            if not matched:
+                flash("Chưa thấy tên bạn trong danh sách đơn vị nào. Hãy nhờ thủ trưởng đơn vị "
+                      "thêm số điện thoại hoặc email bạn vừa dùng vào danh sách.", "info")
+            return _go_on()
+    status = 422 if form.errors else 200
+    return render_template("auth/register.html", form=form, next=_next_url()), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return _go_on()
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = operations.authenticate(db.session, form.contact.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            _announce_matches(match_memberships(db.session, user))
+            return _go_on()
+        failed = True
+    status = 422 if (failed or form.errors) else 200
+    return render_template(
+        "auth/login.html", form=form, next=_next_url(), failed_message=LOGIN_FAILED if failed else None
+    ), status
+
+
+@bp.post("/logout")
+def logout():
+    # CSRFProtect has already refused a POST without a valid token.
+    LogoutForm().validate_on_submit()
+    logout_user()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    memberships = operations.memberships_of(db.session, current_user)
+    return render_template(
+        "auth/account.html", memberships=memberships, group_label=operations.group_label
+    )
+
+
+@bp.get("/account/export")
+@login_required
+def export():
+    data = operations.export_member_data(db.session, current_user)
+    today = operations.utcnow().astimezone(VIETNAM).date().isoformat()
+    response = Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="du-lieu-cua-toi-{today}.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            operations.delete_account(db.session, current_user._get_current_object())
+            logout_user()
+            flash("Tài khoản và phiếu tự đánh giá của bạn đã được xoá. Cảm ơn bạn đã tham gia.",
+                  "success")
+            return redirect(url_for("main.index"))
+        form.password.errors.append("Mật khẩu không đúng.")
+    status = 422 if form.errors else 200
+    return render_template("auth/delete.html", form=form), status

@@ -1,0 +1,87 @@
+"""Forms for sign-up, login, logout and deleting one's account (Vietnamese messages)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+
+from ..contacts import normalise_contact
+
+MIN_PASSWORD = 8
+CONTACT_LABEL = "Số điện thoại hoặc email"
+CONTACT_MESSAGE = (
+    "Vui lòng nhập số điện thoại (ví dụ 0901234567) hoặc địa chỉ email (ví dụ ten@gmail.com)."
+)
+EMAIL_MESSAGE = "Địa chỉ email chưa đúng. Ví dụ đúng: ten@gmail.com."
+PHONE_MESSAGE = "Số điện thoại chưa đúng. Số điện thoại có 10 chữ số, ví dụ 0901234567."
+
+
+def _strip(value: str | None) -> str:
+    """Trim and collapse spaces, so '  Nguyễn   Văn An ' is stored as 'Nguyễn Văn An'."""
+    return " ".join((value or "").split())
+
+
+class ContactField(StringField):
+    """'Số điện thoại hoặc email': `normalised` holds the comparable form once validated."""
+
+    normalised: str | None = None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        self.normalised = None
+        value = (self.data or "").strip()
+        if not value:
+            raise ValidationError(CONTACT_MESSAGE)
+        self.normalised = normalise_contact(value)
+        if self.normalised is None:
+            raise ValidationError(EMAIL_MESSAGE if "@" in value else PHONE_MESSAGE)
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(
+        "Họ và tên",
+        filters=[_strip],
+        validators=[
+            DataRequired("Vui lòng nhập họ và tên."),
+            Length(min=2, max=120, message="Họ và tên cần từ 2 đến 120 ký tự."),
+        ],
+    )
+    contact = ContactField(CONTACT_LABEL)
+    password = PasswordField(
+        "Mật khẩu",
+        validators=[
+            InputRequired("Vui lòng đặt mật khẩu."),
+            Length(min=MIN_PASSWORD, max=200,
+                   message=f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."),
+        ],
+    )
+    password_repeat = PasswordField(
+        "Nhập lại mật khẩu",
+        validators=[
+            InputRequired("Vui lòng nhập lại mật khẩu."),
+            EqualTo("password", message="Hai lần nhập mật khẩu không giống nhau."),
+        ],
+    )
+    consent = BooleanField(
+        "Tôi đã đọc thông báo trên và đồng ý cho lưu, xử lý dữ liệu cá nhân của tôi như vậy.",
+        validators=[
+            DataRequired("Bạn cần đánh dấu đồng ý với thông báo về dữ liệu cá nhân để đăng ký."),
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    # The login is checked against accounts, not validated for shape: a typo gets the same
+    # generic message as a wrong password.
+    contact = StringField(CONTACT_LABEL, validators=[DataRequired(CONTACT_MESSAGE)])
+    password = PasswordField("Mật khẩu", validators=[InputRequired("Vui lòng nhập mật khẩu.")])
+    remember = BooleanField("Ghi nhớ đăng nhập")
+
+
+class LogoutForm(FlaskForm):
+    """One button: only the CSRF token."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Mật khẩu của bạn", validators=[InputRequired("Vui lòng nhập mật khẩu để xác nhận.")]
+    )

@@ -1,0 +1,221 @@
+"""Business actions on accounts: sign-up, login check, a member's data export and deletion.
+
+Decree 13/2023/NĐ-CP: we keep only what the assessment needs, record when the member
+consented, and let them take away or erase what we hold about them.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, contains_eager, selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit
+from ..contacts import normalise_contact
+from ..models import Assessment, AssessmentYear, AuditEvent, Membership, Unit, User, utcnow
+from ..models.base import as_utc
+
+GROUP_LABELS = {
+    "III": "Người lao động",
+    "IV": "Cán bộ, công chức, viên chức",
+    "V": "Học sinh, sinh viên, học viên",
+}
+DUPLICATE_MESSAGE = (
+    "Số điện thoại hoặc email này đã có tài khoản. Hãy đăng nhập, hoặc dùng số/email khác."
+)
+INVALID_CONTACT_MESSAGE = "Vui lòng nhập số điện thoại hoặc địa chỉ email hợp lệ."
+
+# Checked when no account matches, so a wrong login takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(Exception):
+    """A sign-up or account action that cannot happen; `message` is Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def group_label(appendix: str) -> str:
+    """'IV' → 'Cán bộ, công chức, viên chức' (the appendix group of Decision 324/QĐ-KHVN)."""
+    return GROUP_LABELS.get(appendix, f"Phụ lục {appendix}")
+
+
+def _login_filter(contact: str):  # type: ignore[no-untyped-def]
+    return User.email == contact if "@" in contact else User.phone == contact
+
+
+def register_user(session: Session, full_name: str, contact: str, password: str) -> User:
+    """Create an account from a phone number or email; the member consents by signing up."""
+    login = normalise_contact(contact)
+    if login is None:
+        raise AccountError(INVALID_CONTACT_MESSAGE)
+    if session.scalar(select(User.id).where(_login_filter(login))) is not None:
+        raise AccountError(DUPLICATE_MESSAGE)
+    user = User(full_name=full_name.strip(), consent_at=utcnow(), password_hash="")
+    if "@" in login:
+        user.email = login
+    else:
+        user.phone = login
+    user.set_password(password)
+    try:
+        # Two sign-ups with the same contact at once: the unique index decides.
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise AccountError(DUPLICATE_MESSAGE) from None
+    return user
+
+
+def authenticate(session: Session, contact: str, password: str) -> User | None:
+    """The active user with this phone or email and password, or None."""
+    login = normalise_contact(contact)
+    user = session.scalar(select(User).where(_login_filter(login))) if login else None
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def memberships_of(session: Session, user: User) -> list[Membership]:
+    """The roster lines that name this user, newest year first."""
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(Membership.year)
+            .join(Membership.unit)
+            .where(Membership.user_id == user.id)
+            .options(contains_eager(Membership.year), contains_eager(Membership.unit),
+                     selectinload(Membership.assessment))
+            .order_by(AssessmentYear.starts_on.desc(), Unit.name)
+        )
+    )
+
+
+def export_member_data(session: Session, user: User) -> dict[str, Any]:
+    """Everything we hold about the member, as JSON-ready data (no password hash).
+
+    Audit events about their assessments say what happened and when, and whether the member
+    did it, never who else did.
+    """
+    memberships = memberships_of(session, user)
+    assessment_ids = [m.assessment.id for m in memberships if m.assessment is not None]
+    events: dict[int, list[AuditEvent]] = {}
+    if assessment_ids:
+        for event in session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.subject_type == Assessment.__tablename__,
+                   AuditEvent.subject_id.in_(assessment_ids))
+            .order_by(AuditEvent.at, AuditEvent.id)
+        ):
+            events.setdefault(event.subject_id, []).append(event)
+    return {
+        "exported_at": _when(utcnow()),
+        "about": "Dữ liệu cá nhân của bạn trong ứng dụng Công dân học tập "
+                 "(Nghị định 13/2023/NĐ-CP).",
+        "profile": {
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "email": user.email,
+            "consent_at": _when(user.consent_at),
+            "created_at": _when(user.created_at),
+        },
+        "roles": [
+            {
+                "role": grant.role.value,
+                "role_label": grant.role.label,
+                "unit": grant.unit.name if grant.unit else None,
+                "area": grant.area.name if grant.area else None,
+            }
+            for grant in user.role_grants
+        ],
+        "memberships": [
+            _membership_data(m, user, events.get(m.assessment.id, []) if m.assessment else [])
+            for m in memberships
+        ],
+    }
+
+
+def _membership_data(membership: Membership, user: User, events: list[AuditEvent]) -> dict[str, Any]:
+    return {
+        "unit": {"code": membership.unit.code, "name": membership.unit.name},
+        "year": membership.year.label,
+        "full_name_on_roster": membership.full_name,
+        "contact_on_roster": membership.contact,
+        "appendix": membership.appendix,
+        "group": group_label(membership.appendix),
+        "section": membership.section,
+        "listed_at": _when(membership.created_at),
+        "assessment": _assessment_data(membership.assessment, user, events)
+        if membership.assessment else None,
+    }
+
+
+def _assessment_data(assessment: Assessment, user: User, events: list[AuditEvent]) -> dict[str, Any]:
+    return {
+        "criteria_version": assessment.criteria_version.key,
+        "status": assessment.status.value,
+        "status_label": assessment.status.label,
+        "self_total": assessment.self_total,
+        "self_achieved": assessment.self_achieved,
+        "self_result": assessment.self_result,
+        "head_total": assessment.head_total,
+        "confirmed_achieved": assessment.confirmed_achieved,
+        "head_result": assessment.head_result,
+        "decision_reason": assessment.decision_reason,
+        "created_at": _when(assessment.created_at),
+        "submitted_at": _when(assessment.submitted_at),
+        "decided_at": _when(assessment.decided_at),
+        "answers": [
+            {
+                "index": answer.index_code,
+                "self_value": answer.self_value,
+                "evidence_note": answer.evidence_note,
+                "head_value": answer.head_value,
+                "head_comment": answer.head_comment,
+            }
+            for answer in assessment.answers
+        ],
+        "history": [
+            {
+                "action": event.action,
+                "at": _when(event.at),
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "by_you": event.actor_id == user.id,
+            }
+            for event in events
+        ],
+    }
+
+
+def _when(moment: datetime | date | None) -> str | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return as_utc(moment).isoformat()
+    return moment.isoformat()
+
+
+def delete_account(session: Session, user: User) -> None:
+    """Erase the account and its assessments; roster lines stay, detached, for the unit.
+
+    The unit's list keeps the name and contact its head entered (it is the unit's
+    denominator). Audit events stay without a link to the person: the database sets their
+    actor to NULL when the account goes.
+    """
+    for membership in memberships_of(session, user):
+        if membership.assessment is not None:
+            session.delete(membership.assessment)  # answers go with it
+        membership.user = None
+    audit.record(session, None, user, "account_deleted")
+    session.flush()
+    session.delete(user)
+    session.flush()
