@@ -63,7 +63,7 @@ def prepare_database() -> None:
     click.echo("Database ready; criteria sets: " + ", ".join(v.key for v in versions))
 
 
-@main.command("serve")
+@main.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets phones on the same network connect.")
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -54,3 +54,20 @@ def test_criteria_check_through_the_console_script():
     result = CliRunner().invoke(main, ["criteria", "check"])
     assert result.exit_code == 0
     assert result.output.count("OK ") == 3
+
+
+def test_serve_creates_the_secret_before_building_the_app(tmp_path, monkeypatch):
+    """`cdht serve` on a fresh machine: no SECRET_KEY, no instance folder yet."""
+    import waitress
+
+    served = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: served.append((app, kwargs)))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("CDHT_INSTANCE_PATH", str(tmp_path / "instance"))
+    result = CliRunner().invoke(main, ["serve", "--demo", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "instance" / "secret_key").exists()
+    assert (tmp_path / "instance" / "cdht.sqlite3").exists()
+    assert "hoctap2026" in result.output and "/join/" in result.output
+    assert served and served[0][1]["port"] == 8123
