@@ -1,6 +1,351 @@
-"""Routes: Administrators keep areas, units, years, roles and targets."""
+"""Routes: Administrators keep areas, units, years, roles and targets.
+
+Every page here is for administrators only (`user.is_admin`): anonymous visitors are sent to
+log in, everyone else gets 403. Views are thin: forms check the input, `operations` act.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ..db import db
+from ..models import Area, AssessmentYear, Role, RoleGrant, Target, Unit, UnitKind, YearKind
+from ..security import ensure
+from . import operations as ops
+from .forms import (
+    GROUP_LABELS, LEVEL_SUGGESTIONS, ActionForm, AreaCreateForm, AreaForm, AreaMoveForm, GrantForm,
+    TargetForm, UnitForm, YearForm,
+)
 
 bp = Blueprint("admin", __name__)
+
+TOP_LEVEL = "— Cấp cao nhất (không thuộc địa bàn nào) —"
+CHOOSE_AREA = "— Chọn địa bàn —"
+
+
+@bp.before_request
+def _administrators_only() -> None:
+    ensure(current_user.is_authenticated and current_user.is_admin)
+
+
+def _get(model, object_id: int):  # type: ignore[no-untyped-def]
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _require_action_form() -> None:
+    """One-button actions carry only the CSRF token (CSRFProtect has checked it already)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _refused(form, error: ops.AdminError, template: str, **context):  # type: ignore[no-untyped-def]
+    """Show the same page again with the operation's message next to its field (422)."""
+    if error.field is not None and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        flash(error.message, "error")
+    return render_template(template, form=form, **context), 422
+
+
+def _invalid(template: str, **context):  # type: ignore[no-untyped-def]
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, **context), status
+
+
+def _area_choices(empty_label: str, exclude: Area | None = None) -> list[SelectChoice]:
+    """The tree as options, parents first, indented with dashes (a select cannot nest)."""
+    choices = [SelectChoice("", empty_label)]
+    for area, depth in ops.area_tree(db.session).walk():
+        if exclude is not None and area.is_within(exclude):
+            continue
+        choices.append(SelectChoice(str(area.id), f"{'— ' * depth}{area.name} ({area.level})"))
+    return choices
+
+
+def _year_choices(empty_label: str = "— Chọn năm đánh giá —") -> list[SelectChoice]:
+    return [SelectChoice("", empty_label)] + [
+        SelectChoice(str(year.id), f"{year.label} · {year.kind.label}")
+        for year in ops.list_years(db.session)
+    ]
+
+
+def _unit_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "— Chọn đơn vị —")] + [
+        SelectChoice(str(unit.id), f"{unit.name} ({unit.code})")
+        for unit in ops.list_units(db.session)
+    ]
+
+
+# --- Dashboard ----------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    return render_template("admin/index.html", counts=ops.counts(db.session))
+
+
+# --- Areas --------------------------------------------------------------------------------
+
+@bp.get("/areas")
+def areas():
+    return render_template("admin/areas.html", tree=ops.area_tree(db.session),
+                           unit_counts=ops.unit_counts_by_area(db.session))
+
+
+@bp.route("/areas/new", methods=["GET", "POST"])
+def area_new():
+    form = AreaCreateForm()
+    form.parent_id.choices = _area_choices(TOP_LEVEL)
+    if request.method == "GET" and request.args.get("parent", "").isdigit():
+        form.parent_id.data = int(request.args["parent"])
+    context = {"levels": LEVEL_SUGGESTIONS}
+    if not form.validate_on_submit():
+        return _invalid("admin/area_form.html", form=form, **context)
+    parent = _get(Area, form.parent_id.data) if form.parent_id.data else None
+    try:
+        area = ops.create_area(db.session, current_user, form.code.data, form.name.data,
+                               form.level.data, parent)
+    except ops.AdminError as error:
+        return _refused(form, error, "admin/area_form.html", **context)
+    flash(f"Đã thêm địa bàn “{area.name}”.", "success")
+    return redirect(url_for(".areas"))
+
+
+@bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+def area_edit(area_id: int):
+    area = _get(Area, area_id)
+    form = AreaForm(obj=area)
+    context = {"area": area, "levels": LEVEL_SUGGESTIONS, "delete_form": ActionForm()}
+    if not form.validate_on_submit():
+        return _invalid("admin/area_form.html", form=form, **context)
+    try:
+        ops.update_area(db.session, current_user, area, form.code.data, form.name.data,
+                        form.level.data)
+    except ops.AdminError as error:
+        return _refused(form, error, "admin/area_form.html", **context)
+    flash(f"Đã lưu địa bàn “{area.name}”.", "success")
+    return redirect(url_for(".areas"))
+
+
+@bp.route("/areas/<int:area_id>/move", methods=["GET", "POST"])
+def area_move(area_id: int):
+    area = _get(Area, area_id)
+    form = AreaMoveForm(data={"parent_id": area.parent_id})
+    form.parent_id.choices = _area_choices(TOP_LEVEL, exclude=area)
+    if not form.validate_on_submit():
+        return _invalid("admin/area_move.html", form=form, area=area)
+    new_parent = _get(Area, form.parent_id.data) if form.parent_id.data else None
+    try:
+        ops.move_area(db.session, current_user, area, new_parent)
+    except ops.AdminError as error:
+        return _refused(form, error, "admin/area_move.html", area=area)
+    flash(f"Đã chuyển “{area.name}”.", "success")
+    return redirect(url_for(".areas"))
+
+
+@bp.post("/areas/<int:area_id>/delete")
+def area_delete(area_id: int):
+    area = _get(Area, area_id)
+    _require_action_form()
+    name = area.name
+    try:
+        ops.delete_area(db.session, current_user, area)
+    except ops.AdminError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".area_edit", area_id=area_id))
+    flash(f"Đã xoá địa bàn “{name}”.", "success")
+    return redirect(url_for(".areas"))
+
+
+# --- Units --------------------------------------------------------------------------------
+
+def _kind_or_none(value: str | None) -> UnitKind | None:
+    try:
+        return UnitKind(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/units")
+def units():
+    area_id = request.args.get("area", "")
+    area = db.session.get(Area, int(area_id)) if area_id.isdigit() else None
+    kind = _kind_or_none(request.args.get("kind"))
+    return render_template(
+        "admin/units.html", units=ops.list_units(db.session, area, kind),
+        area_choices=_area_choices("Tất cả địa bàn"), kinds=list(UnitKind),
+        selected_area=area, selected_kind=kind,
+    )
+
+
+def _unit_page(unit: Unit | None):  # type: ignore[no-untyped-def]
+    data = None
+    if unit is not None:
+        data = {"code": unit.code, "name": unit.name, "kind": unit.kind.value,
+                "area_id": unit.area_id, "recognition_threshold": unit.recognition_threshold}
+    form = UnitForm(data=data)
+    form.area_id.choices = _area_choices(CHOOSE_AREA)
+    if not form.validate_on_submit():
+        return _invalid("admin/unit_form.html", form=form, unit=unit)
+    try:
+        saved = ops.save_unit(
+            db.session, current_user, unit, code=form.code.data, name=form.name.data,
+            kind=UnitKind(form.kind.data), area=_get(Area, form.area_id.data),
+            recognition_threshold=form.recognition_threshold.data,
+        )
+    except ops.AdminError as error:
+        return _refused(form, error, "admin/unit_form.html", unit=unit)
+    flash(f"Đã lưu đơn vị “{saved.name}”.", "success")
+    return redirect(url_for(".units"))
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+def unit_new():
+    return _unit_page(None)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+def unit_edit(unit_id: int):
+    return _unit_page(_get(Unit, unit_id))
+
+
+# --- Assessment years ---------------------------------------------------------------------
+
+@bp.get("/years")
+def years():
+    return render_template("admin/years.html", years=ops.list_years(db.session),
+                           toggle_form=ActionForm())
+
+
+@bp.route("/years/new", methods=["GET", "POST"])
+def year_new():
+    form = YearForm()
+    if not form.validate_on_submit():
+        return _invalid("admin/year_form.html", form=form)
+    try:
+        year = ops.create_year(db.session, current_user, label=form.label.data,
+                               kind=YearKind(form.kind.data), starts_on=form.starts_on.data,
+                               ends_on=form.ends_on.data)
+    except ops.AdminError as error:
+        return _refused(form, error, "admin/year_form.html")
+    flash(f"Đã thêm năm đánh giá “{year.label}”.", "success")
+    return redirect(url_for(".years"))
+
+
+@bp.post("/years/<int:year_id>/toggle")
+def year_toggle(year_id: int):
+    year = _get(AssessmentYear, year_id)
+    _require_action_form()
+    ops.set_year_open(db.session, current_user, year, not year.is_open)
+    if year.is_open:
+        flash(f"Đã mở năm đánh giá “{year.label}”: thành viên có thể tự đánh giá.", "success")
+    else:
+        flash(f"Đã đóng năm đánh giá “{year.label}”: các phiếu của năm này không thay đổi được "
+              "nữa.", "success")
+    return redirect(url_for(".years"))
+
+
+# --- Roles --------------------------------------------------------------------------------
+
+@bp.get("/roles")
+def roles():
+    return render_template("admin/roles.html", grants=ops.list_grants(db.session),
+                           revoke_form=ActionForm())
+
+
+@bp.route("/roles/new", methods=["GET", "POST"])
+def role_new():
+    form = GrantForm()
+    form.unit_id.choices = _unit_choices()
+    form.area_id.choices = _area_choices(CHOOSE_AREA)
+    if not form.validate_on_submit():
+        return _invalid("admin/role_form.html", form=form)
+    user = ops.find_user(db.session, form.contact.data)
+    if user is None:
+        error = ops.AdminError("Không tìm thấy tài khoản có số điện thoại hoặc email này. "
+                               "Người được cấp quyền cần đăng ký tài khoản trước.", "contact")
+        return _refused(form, error, "admin/role_form.html")
+    role = Role(form.role.data)
+    try:
+        ops.grant_role(
+            db.session, current_user, user, role,
+            unit=_get(Unit, form.unit_id.data) if form.unit_id.data else None,
+            area=_get(Area, form.area_id.data) if form.area_id.data else None,
+        )
+    except ops.AdminError as error:
+        return _refused(form, error, "admin/role_form.html")
+    flash(f"Đã cấp quyền {role.label} cho {user.full_name}.", "success")
+    return redirect(url_for(".roles"))
+
+
+@bp.post("/roles/<int:grant_id>/revoke")
+def role_revoke(grant_id: int):
+    role_grant = _get(RoleGrant, grant_id)
+    _require_action_form()
+    name, label = role_grant.user.full_name, role_grant.role.label
+    try:
+        ops.revoke_grant(db.session, current_user, role_grant)
+    except ops.AdminError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".roles"))
+    flash(f"Đã thu hồi quyền {label} của {name}.", "success")
+    return redirect(url_for(".roles"))
+
+
+# --- Targets ------------------------------------------------------------------------------
+
+@bp.get("/targets")
+def targets():
+    year_id = request.args.get("year", "")
+    year = db.session.get(AssessmentYear, int(year_id)) if year_id.isdigit() else None
+    return render_template("admin/targets.html", targets=ops.list_targets(db.session, year),
+                           year_choices=_year_choices("Tất cả các năm"), selected_year=year,
+                           group_labels=GROUP_LABELS)
+
+
+def _target_page(target: Target | None):  # type: ignore[no-untyped-def]
+    data = None
+    if target is not None:
+        data = {"year_id": target.year_id, "area_id": target.area_id,
+                "appendix": target.appendix or "", "percentage": target.percentage}
+    elif request.args.get("year", "").isdigit():
+        data = {"year_id": int(request.args["year"])}
+    form = TargetForm(data=data)
+    form.year_id.choices = _year_choices()
+    form.area_id.choices = _area_choices(CHOOSE_AREA)
+    context = {"target": target, "delete_form": ActionForm()}
+    if not form.validate_on_submit():
+        return _invalid("admin/target_form.html", form=form, **context)
+    try:
+        saved = ops.save_target(
+            db.session, current_user, target, year=_get(AssessmentYear, form.year_id.data),
+            area=_get(Area, form.area_id.data), appendix=form.appendix.data or None,
+            percentage=form.percentage.data,
+        )
+    except ops.AdminError as error:
+        return _refused(form, error, "admin/target_form.html", **context)
+    flash("Đã lưu chỉ tiêu.", "success")
+    return redirect(url_for(".targets", year=saved.year_id))
+
+
+@bp.route("/targets/new", methods=["GET", "POST"])
+def target_new():
+    return _target_page(None)
+
+
+@bp.route("/targets/<int:target_id>/edit", methods=["GET", "POST"])
+def target_edit(target_id: int):
+    return _target_page(_get(Target, target_id))
+
+
+@bp.post("/targets/<int:target_id>/delete")
+def target_delete(target_id: int):
+    target = _get(Target, target_id)
+    _require_action_form()
+    year_id = target.year_id
+    ops.delete_target(db.session, current_user, target)
+    flash("Đã xoá chỉ tiêu.", "success")
+    return redirect(url_for(".targets", year=year_id))

@@ -1,0 +1,152 @@
+"""Forms of the administration pages, with Vietnamese messages."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
+from wtforms.validators import (
+    DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
+)
+
+from ..models import Role, UnitKind, YearKind
+
+REQUIRED = "Vui lòng nhập thông tin này."
+CHOOSE = "Vui lòng chọn một mục."
+PERCENT_RANGE = "Nhập một số từ 0 đến 100."
+
+LEVEL_SUGGESTIONS = ("Tỉnh/Thành phố", "Xã/Phường/Đặc khu", "Quận/Huyện (trước 7/2025)")
+GROUP_CHOICES = [
+    SelectChoice("", "Tất cả các nhóm"),
+    SelectChoice("III", "Phụ lục III – Người lao động"),
+    SelectChoice("IV", "Phụ lục IV – Cán bộ, công chức, viên chức"),
+    SelectChoice("V", "Phụ lục V – Học sinh, sinh viên"),
+]
+GROUP_LABELS = {choice.value or None: choice.label for choice in GROUP_CHOICES}
+
+# WTForms' own messages (for values it cannot parse) in Vietnamese.
+_MESSAGES_VI = {
+    "This field is required.": REQUIRED,
+    "Not a valid choice.": CHOOSE,
+    "Invalid Choice: could not coerce.": CHOOSE,
+    "Not a valid decimal value.": "Vui lòng nhập một số, ví dụ 55 hoặc 55,5.",
+    "Not a valid float value.": "Vui lòng nhập một số.",
+    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
+    "Not a valid date value.": "Vui lòng nhập ngày theo dạng ngày/tháng/năm.",
+    "The CSRF token is missing.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
+    "The CSRF token is invalid.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
+    "The CSRF token has expired.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
+    "The CSRF tokens do not match.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
+}
+
+
+class _VietnameseTranslations:
+    def gettext(self, string: str) -> str:
+        return _MESSAGES_VI.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class AdminForm(FlaskForm):
+    """A FlaskForm (CSRF) whose built-in messages are Vietnamese."""
+
+    class Meta:
+        def get_translations(self, form):  # type: ignore[no-untyped-def]
+            return _VietnameseTranslations()
+
+
+class ActionForm(AdminForm):
+    """A one-button action (delete, open/close, revoke): only the CSRF token."""
+
+
+def optional_id(value: object) -> int | None:
+    """Coerce a select's value to an id; the empty choice means None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+class CommaDecimalField(DecimalField):
+    """Accepts "55,5" as typed on a Vietnamese keyboard."""
+
+    def process_formdata(self, valuelist):  # type: ignore[no-untyped-def]
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class AreaForm(AdminForm):
+    code = StringField("Mã địa bàn", filters=[_stripped],
+                       validators=[DataRequired(REQUIRED), Length(max=32, message="Tối đa 32 ký tự.")])
+    name = StringField("Tên địa bàn", filters=[_stripped],
+                       validators=[DataRequired(REQUIRED), Length(max=200, message="Tối đa 200 ký tự.")])
+    level = StringField("Cấp", filters=[_stripped],
+                        validators=[DataRequired(REQUIRED), Length(max=60, message="Tối đa 60 ký tự.")])
+
+
+class AreaCreateForm(AreaForm):
+    parent_id = SelectField("Thuộc địa bàn", coerce=optional_id)
+
+
+class AreaMoveForm(AdminForm):
+    parent_id = SelectField("Chuyển vào địa bàn", coerce=optional_id)
+
+
+class UnitForm(AdminForm):
+    code = StringField("Mã đơn vị", filters=[_stripped],
+                       validators=[DataRequired(REQUIRED), Length(max=32, message="Tối đa 32 ký tự.")])
+    name = StringField("Tên đơn vị", filters=[_stripped],
+                       validators=[DataRequired(REQUIRED), Length(max=200, message="Tối đa 200 ký tự.")])
+    kind = SelectField("Loại đơn vị", choices=[SelectChoice(k.value, k.label) for k in UnitKind],
+                       validators=[DataRequired(CHOOSE)])
+    area_id = SelectField("Địa bàn quản lý", coerce=optional_id)
+    recognition_threshold = CommaDecimalField(
+        "Ngưỡng công nhận đơn vị học tập (%)", places=2,
+        validators=[Optional(), NumberRange(0, 100, message=PERCENT_RANGE)])
+
+    def validate_area_id(self, field: SelectField) -> None:
+        _require_choice(field)
+
+
+class YearForm(AdminForm):
+    label = StringField("Tên năm đánh giá", filters=[_stripped],
+                        validators=[DataRequired(REQUIRED), Length(max=40, message="Tối đa 40 ký tự.")])
+    kind = SelectField("Loại năm", choices=[SelectChoice(k.value, k.label) for k in YearKind],
+                       validators=[DataRequired(CHOOSE)])
+    starts_on = DateField("Ngày bắt đầu", validators=[InputRequired(REQUIRED)])
+    ends_on = DateField("Ngày kết thúc", validators=[InputRequired(REQUIRED)])
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if self.starts_on.data and field.data and field.data <= self.starts_on.data:
+            raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")
+
+
+class GrantForm(AdminForm):
+    contact = StringField("Số điện thoại hoặc email của người được cấp quyền", filters=[_stripped],
+                          validators=[DataRequired(REQUIRED), Length(max=254, message="Quá dài.")])
+    role = SelectField("Quyền", choices=[SelectChoice(r.value, r.label) for r in Role],
+                       validators=[DataRequired(CHOOSE)])
+    unit_id = SelectField("Đơn vị (với thủ trưởng đơn vị)", coerce=optional_id)
+    area_id = SelectField("Địa bàn (với cán bộ tổng hợp)", coerce=optional_id)
+
+
+class TargetForm(AdminForm):
+    year_id = SelectField("Năm đánh giá", coerce=optional_id)
+    area_id = SelectField("Địa bàn", coerce=optional_id)
+    appendix = SelectField("Nhóm", choices=GROUP_CHOICES)
+    percentage = CommaDecimalField("Chỉ tiêu (%)", places=2, validators=[
+        InputRequired(REQUIRED), NumberRange(0, 100, message=PERCENT_RANGE)])
+
+    def validate_year_id(self, field: SelectField) -> None:
+        _require_choice(field)
+
+    def validate_area_id(self, field: SelectField) -> None:
+        _require_choice(field)
+
+
+def _require_choice(field: SelectField) -> None:
+    if field.data is None:
+        raise ValidationError(CHOOSE)

@@ -1,0 +1,164 @@
+"""Read-only queries for the heads' pages: the queue, counts and the start-page cards.
+
+Each function is one or two SQL statements whatever the number of rows (no query per row).
+Only open assessment years are shown: a closed year's assessments can no longer change.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, Unit
+
+S = AssessmentStatus
+RETURNED_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the head narrowed the queue to: an appendix group and/or a class or department."""
+
+    appendix: str | None = None
+    section: str | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """Query-string arguments that carry these filters from page to page."""
+        return {key: value for key, value in (("group", self.appendix), ("section", self.section))
+                if value}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    assessment_id: int
+    full_name: str
+    section: str | None
+    appendix: str
+    year_label: str
+    self_total: int | None
+    self_achieved: bool | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """A headed unit's card on the start page."""
+
+    unit: Unit
+    waiting: int
+    confirmed: int
+    roster_size: int
+
+
+def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:  # type: ignore[type-arg]
+    """Assessments of the unit's roster lines in open years, with the filters applied."""
+    query = (
+        select(
+            Assessment.id, Membership.full_name, Membership.section, Membership.appendix,
+            AssessmentYear.label, Assessment.self_total, Assessment.self_achieved,
+            Assessment.submitted_at, Assessment.decided_at,
+        )
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
+    )
+    return _filtered(query, filters)
+
+
+def _filtered(query: Select, filters: QueueFilters) -> Select:  # type: ignore[type-arg]
+    if filters.appendix:
+        query = query.where(Membership.appendix == filters.appendix)
+    if filters.section:
+        query = query.where(Membership.section == filters.section)
+    return query
+
+
+def _rows(session: Session, query: Select) -> list[QueueRow]:  # type: ignore[type-arg]
+    return [QueueRow(*row) for row in session.execute(query)]
+
+
+def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> list[QueueRow]:
+    """Submitted assessments waiting for the head, oldest first."""
+    query = _open_unit_rows(unit_id, filters).where(Assessment.status == S.SUBMITTED)
+    return _rows(session, query.order_by(Assessment.submitted_at, Assessment.id))
+
+
+def returned(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
+             limit: int = RETURNED_SHOWN) -> list[QueueRow]:
+    """Assessments sent back to the member and not yet resubmitted, most recent first."""
+    query = _open_unit_rows(unit_id, filters).where(Assessment.status == S.RETURNED)
+    return _rows(session, query.order_by(Assessment.decided_at.desc(), Assessment.id).limit(limit))
+
+
+def status_counts(session: Session, unit_id: int,
+                  filters: QueueFilters = QueueFilters()) -> dict[AssessmentStatus, int]:
+    """How many of the unit's assessments are in each status (every status present, 0 if none)."""
+    query = (
+        select(Assessment.status, func.count(Assessment.id))
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
+        .group_by(Assessment.status)
+    )
+    counts = dict.fromkeys(S, 0)
+    counts.update({status: total for status, total in session.execute(_filtered(query, filters))})
+    return counts
+
+
+def filter_choices(session: Session, unit_id: int) -> tuple[list[str], list[str]]:
+    """The appendix groups and the sections present on the unit's rosters of open years."""
+    query = (
+        select(Membership.appendix, Membership.section).distinct()
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
+    )
+    pairs = session.execute(query).all()
+    appendices = sorted({appendix for appendix, _ in pairs})
+    sections = sorted({section for _, section in pairs if section})
+    return appendices, sections
+
+
+def next_waiting(session: Session, unit_id: int, after: Assessment,
+                 filters: QueueFilters = QueueFilters()) -> QueueRow | None:
+    """The oldest other submitted assessment of the unit: where the head goes next."""
+    query = (
+        _open_unit_rows(unit_id, filters)
+        .where(Assessment.status == S.SUBMITTED, Assessment.id != after.id)
+        .order_by(Assessment.submitted_at, Assessment.id)
+        .limit(1)
+    )
+    rows = _rows(session, query)
+    return rows[0] if rows else None
+
+
+def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummary]:
+    """Per unit: assessments waiting, confirmed, and roster size in open years (three queries)."""
+    ids = list(unit_ids)
+    if not ids:
+        return []
+    units = session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)).all()
+    status_rows = session.execute(
+        select(Membership.unit_id, Assessment.status, func.count(Assessment.id))
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True),
+               Assessment.status.in_((S.SUBMITTED, S.CONFIRMED)))
+        .group_by(Membership.unit_id, Assessment.status)
+    ).all()
+    roster_rows = session.execute(
+        select(Membership.unit_id, func.count(Membership.id))
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True))
+        .group_by(Membership.unit_id)
+    ).all()
+    by_status = {(unit_id, status): total for unit_id, status, total in status_rows}
+    roster = dict(roster_rows)  # type: ignore[arg-type]
+    return [
+        UnitSummary(unit, by_status.get((unit.id, S.SUBMITTED), 0),
+                    by_status.get((unit.id, S.CONFIRMED), 0), roster.get(unit.id, 0))
+        for unit in units
+    ]
