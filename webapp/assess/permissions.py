@@ -1,7 +1,7 @@
 """Who may do what with an assessment: the predicates every view asks."""
 from __future__ import annotations
 
-from ..models import Assessment, AssessmentStatus, User
+from ..models import Assessment, AssessmentStatus, Membership, User
 
 
 def is_owner(user: User, assessment: Assessment) -> bool:
@@ -33,3 +33,8 @@ def can_view(user: User, assessment: Assessment) -> bool:
 
 def holds_title(assessment: Assessment) -> bool:
     return assessment.status is AssessmentStatus.CONFIRMED and bool(assessment.confirmed_achieved)
+
+
+def is_on_roster_line(user: User, membership: Membership) -> bool:
+    """The roster line is this user's own: they may start its assessment."""
+    return user.is_authenticated and membership.user_id == user.id

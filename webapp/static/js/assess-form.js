@@ -1,0 +1,113 @@
+// The assessment form: one criterion at a time, and a live total with the unmet rules.
+// Without this script every step is visible and the form still works. It never intercepts
+// submission (offline-form.js, from the PWA feature, handles sending while offline).
+import { score } from "./scoring.js";
+
+const form = document.getElementById("assessment-form");
+const dataBlock = document.getElementById("criteria-data");
+
+function readCriteria() {
+  try {
+    return JSON.parse(dataBlock.textContent);
+  } catch (error) {
+    return null;
+  }
+}
+
+function currentAnswers(criteriaSet) {
+  const answers = {};
+  for (const crit of criteriaSet.criteria) {
+    for (const index of crit.indices) {
+      const checked = form.querySelector(`input[name="answer-${CSS.escape(index.code)}"]:checked`);
+      if (!checked) {
+        answers[index.code] = null;
+      } else if (criteriaSet.answer_kind === "boolean") {
+        answers[index.code] = checked.value === "1";
+      } else {
+        answers[index.code] = Number(checked.value);
+      }
+    }
+  }
+  return answers;
+}
+
+function showLiveScore(criteriaSet) {
+  const box = document.getElementById("live-score");
+  if (!box) return;
+  const result = score(criteriaSet, currentAnswers(criteriaSet));
+  box.querySelector('[data-live="total"]').textContent = String(result.total);
+  box.querySelector('[data-live="answered"]').textContent = String(result.answered);
+  const verdict = box.querySelector('[data-live="verdict"]');
+  verdict.textContent = result.achieved ? "Đủ điều kiện đạt" : "Chưa đủ điều kiện";
+  verdict.className = `badge ${result.achieved ? "ok" : "wait"}`;
+  const list = box.querySelector('[data-live="reasons"]');
+  list.replaceChildren(...result.reasons.map((r) => {
+    const item = document.createElement("li");
+    item.dataset.code = r.code;
+    item.textContent = r.message_vi;
+    return item;
+  }));
+}
+
+function setUpSteps() {
+  const steps = Array.from(form.querySelectorAll("fieldset.step"));
+  if (steps.length < 2) return;
+  const progress = form.querySelector("[data-step-progress]");
+  const number = form.querySelector("[data-step-number]");
+  const bar = form.querySelector("[data-step-bar]");
+  // Open the first step holding an error, so the member sees what to fix.
+  const firstError = steps.findIndex((step) => step.querySelector(".has-error"));
+  let current = firstError >= 0 ? firstError : 0;
+
+  function show(position, focus) {
+    current = Math.max(0, Math.min(steps.length - 1, position));
+    steps.forEach((step, i) => { step.hidden = i !== current; });
+    number.textContent = String(current + 1);
+    bar.style.width = `${Math.round(((current + 1) / steps.length) * 100)}%`;
+    if (focus) {
+      const legend = steps[current].querySelector("legend");
+      legend.setAttribute("tabindex", "-1");
+      legend.focus();
+      steps[current].scrollIntoView({ block: "start" });
+    }
+  }
+
+  form.classList.add("stepped");
+  progress.hidden = false;
+  form.querySelectorAll("[data-step-nav]").forEach((nav) => { nav.hidden = false; });
+  form.querySelectorAll("[data-step-next]").forEach((button) => {
+    button.addEventListener("click", () => show(current + 1, true));
+  });
+  form.querySelectorAll("[data-step-back]").forEach((button) => {
+    button.addEventListener("click", () => show(current - 1, true));
+  });
+  // A browser may jump to an invalid field of a hidden step: show that step first.
+  form.addEventListener("invalid", (event) => {
+    const step = event.target.closest("fieldset.step");
+    if (step) show(steps.indexOf(step), false);
+  }, true);
+  show(current, false);
+}
+
+function setUpCounters() {
+  form.querySelectorAll("textarea[data-counter]").forEach((area) => {
+    const counter = document.getElementById(area.dataset.counter);
+    if (!counter) return;
+    const limit = Number(area.getAttribute("maxlength")) || 500;
+    const update = () => { counter.textContent = `${area.value.length}/${limit} ký tự`; };
+    area.addEventListener("input", update);
+    update();
+  });
+}
+
+if (form && dataBlock) {
+  const criteriaSet = readCriteria();
+  setUpSteps();
+  setUpCounters();
+  if (criteriaSet) {
+    form.addEventListener("change", (event) => {
+      if (event.target.name && event.target.name.startsWith("answer-")) showLiveScore(criteriaSet);
+    });
+    showLiveScore(criteriaSet);
+  }
+}
