@@ -1,6 +1,63 @@
-"""Routes: Certificates and public verification of a title."""
+"""Routes: the member's certificate and the public verification of a title.
+
+`/certificate/<id>` is the owner's printable certificate ("giấy chứng nhận"). Its QR opens
+`/verify/<token>`, public, which shows the least that proves the title (Decree 13/2023):
+name, unit, year and whether the title still stands.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import tokens
+from ..assess import operations, permissions
+from ..db import db
+from ..errors import fail
+from ..models import Assessment, AssessmentStatus
+from ..qr import svg as qr_svg
+from ..security import ensure
 
 bp = Blueprint("certificates", __name__)
+
+S = AssessmentStatus
+INVALID_TOKEN = "Mã xác minh không hợp lệ hoặc đã hết hạn"
+
+
+def verify_url(assessment_id: int) -> str:
+    token = tokens.make_token(tokens.CERTIFICATE, assessment_id)
+    return url_for("certificates.verify", token=token, _external=True)
+
+
+@bp.get("/certificate/<int:assessment_id>")
+@login_required
+def show(assessment_id: int):
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        fail(404, "Không tìm thấy phiếu tự đánh giá này.")
+    ensure(permissions.is_owner(current_user, assessment))
+    if not permissions.holds_title(assessment):
+        fail(404, "Phiếu này chưa có giấy chứng nhận: chỉ phiếu đã được thủ trưởng xác nhận đạt "
+                  "danh hiệu mới có giấy chứng nhận.", title="Chưa có giấy chứng nhận")
+    url = verify_url(assessment.id)
+    return render_template(
+        "certificates/show.html", a=assessment, membership=assessment.membership,
+        criteria_set=operations.criteria_of(assessment), verify_url=url,
+        qr_svg=qr_svg(url, "Mã QR để xác minh giấy chứng nhận", "qr certificate-qr"),
+    )
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    assessment_id = tokens.read_token(tokens.CERTIFICATE, token,
+                                      current_app.config["CERTIFICATE_MAX_AGE"])
+    assessment = db.session.get(Assessment, assessment_id) if isinstance(assessment_id, int) else None
+    if assessment is None:
+        return render_template("certificates/verify_invalid.html", message=INVALID_TOKEN), 404
+    if assessment.status is S.REVOKED:
+        state, code = "revoked", 410
+    elif permissions.holds_title(assessment):
+        state, code = "valid", 200
+    else:
+        state, code = "none", 200
+    return render_template("certificates/verify.html", a=assessment,
+                           membership=assessment.membership, state=state), code
