@@ -121,6 +121,8 @@ def _register_commands() -> None:
 
     main.add_command(criteria_group)
     main.add_command(score_command)
+    from .commands.export import export_group
+    main.add_command(export_group)
 
 
 _register_commands()

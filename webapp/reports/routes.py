@@ -1,6 +1,319 @@
-"""Routes: Unit percentages, rollups against targets, CSV exports."""
+"""Routes: unit percentages, rollups against targets, CSV exports ("Thống kê").
+
+Who sees what: a unit's page and result file — its heads, aggregators above it, admins;
+an area's pages and files — aggregators of that area or one above it, admins.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import db
+from ..errors import fail
+from ..models import Area, AssessmentYear, Unit, UnitKind
+from ..security import deny, ensure
+from . import csvexport
+from .chart import bar_chart
+from .figures import Targets, format_percent, path_ids, total
+from .forms import GROUP_LABELS, SORT_COLUMNS, AreaFilterForm, YearForm
+from .queries import ReportRow, all_years, area_report, node_figures, unit_report
 
 bp = Blueprint("reports", __name__)
+
+INVALID_CHOICE = "Giá trị không hợp lệ; đang dùng mặc định."
+
+
+# -- access -----------------------------------------------------------------------------
+
+def _area(area_id: int) -> Area:
+    area = db.session.get(Area, area_id)
+    if area is None:
+        fail(404, "Không tìm thấy địa bàn này.")
+    ensure(current_user.is_admin or current_user.aggregates(area))
+    return area
+
+
+def _unit(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        fail(404, "Không tìm thấy đơn vị này.")
+    ensure(current_user.oversees_unit(unit))
+    return unit
+
+
+def can_view_area(user: Any, area: Area) -> bool:
+    return bool(user.is_authenticated and (user.is_admin or user.aggregates(area)))
+
+
+# -- filters ----------------------------------------------------------------------------
+
+def _clean(form: YearForm, years: list[AssessmentYear]) -> bool:
+    """Check every choice; a bad one gets a Vietnamese message and falls back to its default.
+
+    The year defaults to the newest (by start date). Returns False when something was wrong.
+    """
+    form.set_years(years)
+    ok = True
+    for field in form:
+        valid = {value for value, _label in field.choices}
+        if field.name == "year":
+            raw = request.args.get("year", "")
+            if raw == "":
+                field.data = years[0].id if years else None
+                continue
+            try:
+                field.data = int(raw)
+            except ValueError:
+                field.data = None
+        if field.data not in valid:
+            field.errors = [INVALID_CHOICE]
+            field.data = years[0].id if field.name == "year" and years else field.default
+            ok = False
+    return ok
+
+
+def _selected_year(form: YearForm, years: list[AssessmentYear]) -> AssessmentYear | None:
+    return next((y for y in years if y.id == form.year.data), None)
+
+
+def _year_for_export(session: Session) -> AssessmentYear:
+    raw = request.args.get("year", "")
+    years = all_years(session)
+    if raw == "":
+        if not years:
+            fail(404, "Chưa có năm đánh giá nào.")
+        return years[0]
+    year = next((y for y in years if str(y.id) == raw), None)
+    if year is None:
+        fail(400, "Năm đánh giá không hợp lệ.")
+    return year
+
+
+def _choice(name: str, allowed: tuple[str, ...], message: str) -> str | None:
+    value = request.args.get(name, "") or None
+    if value is not None and value not in allowed:
+        fail(400, message)
+    return value
+
+
+# -- sorting ----------------------------------------------------------------------------
+
+SORT_KEYS: dict[str, Callable[[ReportRow], Any]] = {
+    "name": lambda r: r.name.casefold(),
+    "kind": lambda r: r.detail.casefold(),
+    "roster": lambda r: r.figures.roster,
+    "submitted": lambda r: r.figures.submitted,
+    "self": lambda r: r.figures.self_achieved,
+    "confirmed": lambda r: r.figures.confirmed,
+    "percent": lambda r: r.figures.percent,
+    "target": lambda r: r.target,
+    "gap": lambda r: r.gap,
+}
+
+
+def sort_rows(rows: list[ReportRow], sort: str) -> list[ReportRow]:
+    """Sort by a column; rows without a value (no roster, no target) always come last."""
+    key = SORT_KEYS.get(sort.lstrip("-"))
+    if key is None:
+        return rows
+    present = [row for row in rows if key(row) is not None]
+    missing = [row for row in rows if key(row) is None]
+    return sorted(present, key=key, reverse=sort.startswith("-")) + missing
+
+
+def _filter_vs_target(rows: list[ReportRow], vs_target: str) -> list[ReportRow]:
+    if vs_target == "below":
+        return [row for row in rows if row.meets_target is False]
+    if vs_target == "above":
+        return [row for row in rows if row.meets_target is True]
+    return rows
+
+
+# -- pages ------------------------------------------------------------------------------
+
+@bp.get("/")
+@login_required
+def index():
+    """Send each person to the report they may read."""
+    user = current_user
+    if user.is_admin:
+        roots = db.session.scalars(
+            select(Area).where(Area.parent_id.is_(None)).order_by(Area.name, Area.id)
+        ).all()
+        if len(roots) == 1:
+            return redirect(url_for(".area", area_id=roots[0].id))
+        return render_template("reports/choose.html", areas=roots)
+    if user.aggregated_areas:
+        return redirect(url_for(".area", area_id=user.aggregated_areas[0].id))
+    if user.headed_unit_ids:
+        return redirect(url_for(".unit", unit_id=user.headed_unit_ids[0]))
+    deny()
+
+
+@bp.get("/areas/<int:area_id>")
+@login_required
+def area(area_id: int):
+    node = _area(area_id)
+    session = db.session
+    years = all_years(session)
+    form = AreaFilterForm(request.args)
+    ok = _clean(form, years)
+    year = _selected_year(form, years)
+    context: dict[str, Any] = {"node": node, "form": form, "year": year,
+                               "breadcrumb": _breadcrumb(session, node)}
+    if year is not None:
+        appendix = form.appendix.data or None
+        kind = UnitKind(form.kind.data) if form.kind.data else None
+        report = area_report(session, node, year.id, appendix, kind)
+        rows = sort_rows(_filter_vs_target(report.rows, form.vs_target.data), form.sort.data)
+        args = {k: v for k, v in {"year": year.id, "appendix": appendix or "",
+                                  "kind": form.kind.data, "vs_target": form.vs_target.data}.items()
+                if v}
+        context.update(
+            report=report, rows=rows, chart=bar_chart(rows), args=args,
+            sort=form.sort.data, sort_urls=_sort_urls(node.id, args, form.sort.data),
+            csv_args={k: v for k, v in args.items() if k in ("year", "appendix")},
+        )
+    return render_template("reports/area.html", **context), (200 if ok else 422)
+
+
+def _sort_urls(area_id: int, args: dict[str, Any], current: str) -> dict[str, str]:
+    urls = {}
+    for key in SORT_COLUMNS:
+        target = f"-{key}" if current == key else key
+        urls[key] = url_for(".area", area_id=area_id, **args, sort=target)
+    return urls
+
+
+def _breadcrumb(session: Session, node: Area) -> list[tuple[Area, bool]]:
+    """Ancestors of the node, each with whether this user may open it."""
+    ids = path_ids(node.path)[:-1]
+    if not ids:
+        return []
+    ancestors = {a.id: a for a in session.scalars(select(Area).where(Area.id.in_(ids)))}
+    return [(ancestors[i], can_view_area(current_user, ancestors[i])) for i in ids if i in ancestors]
+
+
+@bp.get("/units/<int:unit_id>")
+@login_required
+def unit(unit_id: int):
+    the_unit = _unit(unit_id)
+    session = db.session
+    years = all_years(session)
+    form = YearForm(request.args)
+    ok = _clean(form, years)
+    year = _selected_year(form, years)
+    context: dict[str, Any] = {"unit": the_unit, "form": form, "year": year,
+                               "area_link": can_view_area(current_user, the_unit.area)}
+    if year is not None:
+        context["report"] = unit_report(session, the_unit, year.id)
+    return render_template("reports/unit.html", **context), (200 if ok else 422)
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+def _csv_response(rows: Callable[[Session], Iterator[list[Any]]], filename: str) -> Response:
+    """Stream the rows; they are read from a fresh session after this view returns."""
+
+    def generate() -> Iterator[str]:
+        yield from csvexport.csv_chunks(rows(db.session))
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+GROUP_CODES = ("III", "IV", "V")
+BAD_GROUP = "Nhóm đối tượng không hợp lệ (chỉ nhận III, IV hoặc V)."
+BAD_STATUS = "Trạng thái không hợp lệ."
+
+
+@bp.get("/areas/<int:area_id>/units.csv")
+@login_required
+def area_units_csv(area_id: int):
+    node = _area(area_id)
+    year = _year_for_export(db.session)
+    scope = csvexport.Scope(year.id, year.label, node.path,
+                            appendix=_choice("appendix", GROUP_CODES, BAD_GROUP))
+    name = csvexport.ascii_filename("cdht-units", node.code, year.label)
+    return _csv_response(lambda session: csvexport.unit_summary_rows(session, scope), name)
+
+
+@bp.get("/areas/<int:area_id>/results.csv")
+@login_required
+def area_results_csv(area_id: int):
+    node = _area(area_id)
+    year = _year_for_export(db.session)
+    scope = csvexport.Scope(year.id, year.label, node.path,
+                            appendix=_choice("appendix", GROUP_CODES, BAD_GROUP),
+                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
+    name = csvexport.ascii_filename("cdht-results", node.code, year.label)
+    return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
+
+
+@bp.get("/units/<int:unit_id>/results.csv")
+@login_required
+def unit_results_csv(unit_id: int):
+    the_unit = _unit(unit_id)
+    year = _year_for_export(db.session)
+    scope = csvexport.Scope(year.id, year.label, the_unit.area.path, unit_id=the_unit.id,
+                            appendix=_choice("appendix", GROUP_CODES, BAD_GROUP),
+                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
+    name = csvexport.ascii_filename("cdht-results", the_unit.code, year.label)
+    return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
+
+
+# -- template helpers -------------------------------------------------------------------
+
+@bp.app_template_global()
+def reports_home_cards() -> list[dict[str, Any]]:
+    """Headline percentage of each area this user aggregates, for the start page."""
+    user = current_user
+    if not user.is_authenticated or not user.aggregated_areas:
+        return []
+    session = db.session
+    years = all_years(session)
+    if not years:
+        return []
+    year = years[0]
+    targets = Targets(session, year.id)
+    cards = []
+    for node in user.aggregated_areas:
+        figures = total(node_figures(session, node, year.id).values())
+        target = targets.for_path(path_ids(node.path))
+        cards.append({"area": node, "year": year, "figures": figures, "target": target,
+                      "meets": figures.meets(target)})
+    return cards
+
+
+@bp.app_template_global()
+def reports_visible() -> bool:
+    """Whether the "Thống kê" link applies to this user."""
+    user = current_user
+    return bool(user.is_authenticated
+                and (user.is_admin or user.aggregated_areas or user.headed_unit_ids))
+
+
+@bp.app_template_filter("percent_vn")
+def percent_vn(value: Decimal | None) -> str:
+    return format_percent(value) if value is not None else "—"
+
+
+@bp.app_template_filter("gap_vn")
+def gap_vn(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return sign + format_percent(abs(value))[:-1] + " điểm"
+
+
+@bp.app_template_global()
+def group_label(code: str | None) -> str:
+    return GROUP_LABELS.get(code or "", code or "Không rõ nhóm")

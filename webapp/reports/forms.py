@@ -1,0 +1,49 @@
+"""Filter forms of the report pages (GET: nothing is changed, so no CSRF token)."""
+from __future__ import annotations
+
+from wtforms import Form, SelectField
+
+from ..models import AssessmentYear, UnitKind
+from ..models.areas import UNIT_KIND_LABELS
+
+GROUPS = [("", "Tất cả các nhóm"), ("III", "Phụ lục III – Người lao động"),
+          ("IV", "Phụ lục IV – Cán bộ, công chức, viên chức"),
+          ("V", "Phụ lục V – Học sinh, sinh viên")]
+GROUP_LABELS = {"III": "Người lao động (PL III)", "IV": "Cán bộ, công chức, viên chức (PL IV)",
+                "V": "Học sinh, sinh viên (PL V)"}
+
+# Sortable columns of the area table: key -> label shown in the header.
+SORT_COLUMNS = {
+    "name": "Tên", "kind": "Loại", "roster": "Danh sách", "submitted": "Đã gửi",
+    "self": "Tự đạt", "confirmed": "Được xác nhận", "percent": "Tỉ lệ", "target": "Chỉ tiêu",
+    "gap": "Chênh lệch",
+}
+
+
+def _optional_int(value: object) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(str(value))
+
+
+class YearForm(Form):
+    """The year selector shown on every report page."""
+
+    year = SelectField("Năm đánh giá", coerce=_optional_int, validate_choice=True)
+
+    def set_years(self, years: list[AssessmentYear]) -> None:
+        self.year.choices = [(y.id, f"{y.label} ({y.kind.label.lower()})") for y in years]
+
+
+class AreaFilterForm(YearForm):
+    appendix = SelectField("Nhóm đối tượng", choices=GROUPS, default="")
+    kind = SelectField("Loại đơn vị", default="",
+                       choices=[("", "Tất cả các loại")]
+                       + [(kind.value, UNIT_KIND_LABELS[kind]) for kind in UnitKind])
+    vs_target = SelectField("So với chỉ tiêu", default="",
+                            choices=[("", "Tất cả"), ("below", "Chưa đạt chỉ tiêu"),
+                                     ("above", "Đạt chỉ tiêu trở lên")])
+    sort = SelectField("Sắp xếp", default="",
+                       choices=[("", "Mặc định")]
+                       + [(key, label) for key, label in SORT_COLUMNS.items()]
+                       + [(f"-{key}", f"{label} (giảm dần)") for key, label in SORT_COLUMNS.items()])
