@@ -50,7 +50,7 @@ def show(assessment_id: int):
 def verify(token: str):
     assessment_id = tokens.read_token(tokens.CERTIFICATE, token,
                                       current_app.config["CERTIFICATE_MAX_AGE"])
-    assessment = db.session.get(Assessment, assessment_id) if isinstance(assessment_id, int) else None
+    assessment = db.session.get(Assessment, assessment_id) if type(assessment_id) is int else None
     if assessment is None:
         return render_template("certificates/verify_invalid.html", message=INVALID_TOKEN), 404
     if assessment.status is S.REVOKED:
