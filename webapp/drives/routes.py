@@ -1,6 +1,140 @@
-"""Routes: Assessment drives: a link and a QR poster for a class or department."""
+"""Routes: assessment drives ("đợt vận động"): a link and a QR poster for a class or department.
+
+Heads (and admins) create, print and close drives of their unit; anyone with the link joins.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+from werkzeug.routing import BuildError
+
+from .. import qr
+from ..assess.operations import OperationError
+from ..db import db
+from ..errors import fail
+from ..models import Drive, Unit
+from ..roster import queries as roster_queries
+from ..roster.groups import group_label
+from ..roster.permissions import managed_unit
+from . import operations
+from .forms import DriveForm, EmptyForm
 
 bp = Blueprint("drives", __name__)
+
+BAD_LINK = (
+    "Đường dẫn hoặc mã QR này không đúng (có thể bị thiếu ký tự khi sao chép). "
+    "Hãy quét lại mã trên áp phích hoặc hỏi thủ trưởng đơn vị đường dẫn mới."
+)
+
+
+def join_url(drive: Drive) -> str:
+    return url_for("drives.join", token=operations.token_of(drive), _external=True)
+
+
+def _drive_of(unit: Unit, drive_id: int) -> Drive:
+    drive = db.session.get(Drive, drive_id)
+    if drive is None or drive.unit_id != unit.id:
+        fail(404, "Không tìm thấy đợt vận động này.")
+    return drive
+
+
+def _index_page(unit: Unit, form: DriveForm, status: int = 200):
+    drives = operations.drives_of(db.session, unit)
+    return render_template(
+        "drives/index.html", unit=unit, form=form, close_form=EmptyForm(),
+        drives=[(d, operations.state_of(d), join_url(d)) for d in drives],
+        group_label=group_label, expires_local=operations.expires_local,
+    ), status
+
+
+def _with_year_choices(form: DriveForm):  # type: ignore[no-untyped-def]
+    years = roster_queries.open_years(db.session)
+    form.year_id.choices = [SelectChoice(str(y.id), f"{y.label} ({y.kind.label.lower()})") for y in years]
+    return years
+
+
+@bp.get("/units/<int:unit_id>/drives")
+def index(unit_id: int):
+    unit = managed_unit(unit_id)
+    form = DriveForm()
+    years = _with_year_choices(form)
+    if years:
+        form.year_id.data = years[0].id
+    return _index_page(unit, form)
+
+
+@bp.post("/units/<int:unit_id>/drives")
+def create(unit_id: int):
+    unit = managed_unit(unit_id)
+    form = DriveForm()
+    years = _with_year_choices(form)
+    if form.validate_on_submit():
+        year = next(y for y in years if y.id == form.year_id.data)
+        try:
+            drive = operations.create_drive(db.session, current_user, unit, year, form.appendix.data,
+                                            form.section.data, form.expires_at.data)
+        except operations.DriveError as error:
+            getattr(form, error.field or "expires_at").errors.append(error.message)
+        else:
+            flash("Đã tạo đợt vận động. In áp phích hoặc gửi đường dẫn cho mọi người.", "success")
+            return redirect(url_for(".index", unit_id=unit.id, _anchor=f"drive-{drive.id}"))
+    return _index_page(unit, form, 422)
+
+
+@bp.get("/units/<int:unit_id>/drives/<int:drive_id>/poster")
+def poster(unit_id: int, drive_id: int):
+    unit = managed_unit(unit_id)
+    drive = _drive_of(unit, drive_id)
+    link = join_url(drive)
+    return render_template(
+        "drives/poster.html", unit=unit, drive=drive, link=link, state=operations.state_of(drive),
+        qr=qr.svg(link, label=f"Mã QR tham gia tự đánh giá – {unit.name}", css_class="qr poster-qr"),
+        group_label=group_label, expires_local=operations.expires_local(drive),
+    )
+
+
+@bp.post("/units/<int:unit_id>/drives/<int:drive_id>/close")
+def close(unit_id: int, drive_id: int):
+    unit = managed_unit(unit_id)
+    drive = _drive_of(unit, drive_id)
+    if not EmptyForm().validate_on_submit():
+        fail(400, "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại.")
+    operations.close_drive(db.session, current_user, drive)
+    flash("Đã đóng đợt vận động. Đường dẫn và mã QR của đợt này không còn dùng được.", "success")
+    return redirect(url_for(".index", unit_id=unit.id))
+
+
+def _assessment_url(assessment_id: int) -> str:
+    try:
+        return url_for("assess.form", assessment_id=assessment_id)
+    except BuildError:  # the assessment form is another feature's page
+        return f"/assess/{assessment_id}"
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    drive = operations.drive_of_token(db.session, token)
+    if drive is None:
+        fail(404, BAD_LINK, "Mã tham gia không hợp lệ")
+    state = operations.state_of(drive)
+    context = dict(drive=drive, unit=drive.unit, year=drive.year, state=state,
+                   group_label=group_label, expires_local=operations.expires_local(drive))
+    if state != operations.OPEN:
+        return render_template("drives/ended.html", **context), 410
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            return redirect(url_for("auth.login", next=request.path))
+        return render_template("drives/join_anonymous.html", **context)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            result = operations.join(db.session, current_user, drive)
+        except (operations.DriveError, OperationError) as error:
+            fail(error.status_code, error.message)
+        if result.kept_group:
+            flash(f"Bạn đã có trong danh sách của đơn vị theo {group_label(result.kept_group)}; "
+                  "giữ nguyên nhóm này.", "info")
+        return redirect(_assessment_url(result.assessment.id))
+    line = operations.line_of(db.session, current_user, drive)
+    return render_template("drives/join.html", form=form, line=line, **context)

@@ -1,6 +1,187 @@
-"""Routes: A unit's roster for a year, with CSV import."""
+"""Routes: a unit's roster for a year ("danh sách"), with CSV import. Heads and admins only."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
+)
+from flask_login import current_user
+from wtforms import SelectChoice
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..db import db
+from ..errors import fail
+from ..models import AssessmentStatus, AssessmentYear, Membership, Unit
+from . import operations, queries
+from .csvfile import MAX_BYTES, ImportFileError, decode, template_csv
+from .forms import AddMemberForm, EmptyForm, ImportConfirmForm, ImportUploadForm, MemberForm
+from .groups import GROUP_LABELS, GROUPS, group_label
+from .permissions import managed_unit
 
 bp = Blueprint("roster", __name__)
+
+IMPORT_MAX_AGE = 3 * 3600  # a head may leave the preview open between classes
+
+
+def _line_of(unit: Unit, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.unit_id != unit.id:
+        fail(404, "Không tìm thấy người này trong danh sách của đơn vị.")
+    return membership
+
+
+def _year_arg() -> int | None:
+    return request.args.get("year", type=int)
+
+
+@bp.get("/<int:unit_id>/roster")
+def index(unit_id: int):
+    unit = managed_unit(unit_id)
+    all_years = queries.years(db.session)
+    year = queries.pick_year(all_years, _year_arg())
+    appendix = request.args.get("appendix") if request.args.get("appendix") in GROUPS else None
+    section = (request.args.get("section") or "").strip() or None
+    context = dict(unit=unit, years=all_years, year=year, appendix=appendix, section=section,
+                   groups=GROUPS, group_labels=GROUP_LABELS, remove_form=EmptyForm())
+    if year is not None:
+        context.update(
+            lines=queries.lines(db.session, unit, year, appendix, section),
+            sections=queries.sections(db.session, unit, year),
+            counts=queries.counts(db.session, unit, year),
+            statuses=list(AssessmentStatus),
+        )
+    return render_template("roster/index.html", **context)
+
+
+def _open_year_choices(form) -> list[AssessmentYear]:  # type: ignore[no-untyped-def]
+    years = queries.open_years(db.session)
+    form.year_id.choices = [SelectChoice(str(y.id), f"{y.label} ({y.kind.label.lower()})") for y in years]
+    return years
+
+
+@bp.route("/<int:unit_id>/roster/add", methods=["GET", "POST"])
+def add(unit_id: int):
+    unit = managed_unit(unit_id)
+    form = AddMemberForm()
+    years = _open_year_choices(form)
+    if request.method == "GET":
+        chosen = queries.pick_year(years, _year_arg())
+        form.year_id.data = chosen.id if chosen else None
+        form.appendix.data = request.args.get("appendix") if request.args.get("appendix") in GROUPS else "IV"
+    elif form.validate_on_submit():
+        year = next(y for y in years if y.id == form.year_id.data)
+        try:
+            membership = operations.add_member(
+                db.session, current_user, unit, year, form.full_name.data, form.contact.data,
+                form.appendix.data, form.section.data,
+            )
+        except operations.RosterError as error:
+            getattr(form, error.field or "full_name").errors.append(error.message)
+        else:
+            flash(f"Đã thêm {membership.full_name} vào danh sách năm {year.label}.", "success")
+            return redirect(url_for(".index", unit_id=unit.id, year=year.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("roster/add.html", unit=unit, form=form, years=years), status
+
+
+@bp.route("/<int:unit_id>/roster/<int:membership_id>/edit", methods=["GET", "POST"])
+def edit(unit_id: int, membership_id: int):
+    unit = managed_unit(unit_id)
+    membership = _line_of(unit, membership_id)
+    form = MemberForm(obj=membership)
+    if form.validate_on_submit():
+        try:
+            operations.update_member(db.session, current_user, membership, form.full_name.data,
+                                     form.appendix.data, form.section.data)
+        except operations.RosterError as error:
+            getattr(form, error.field or "full_name").errors.append(error.message)
+        else:
+            flash(f"Đã lưu thay đổi cho {membership.full_name}.", "success")
+            return redirect(url_for(".index", unit_id=unit.id, year=membership.year_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("roster/edit.html", unit=unit, membership=membership, form=form,
+                           remove_form=EmptyForm(), group_label=group_label), status
+
+
+@bp.post("/<int:unit_id>/roster/<int:membership_id>/remove")
+def remove(unit_id: int, membership_id: int):
+    unit = managed_unit(unit_id)
+    membership = _line_of(unit, membership_id)
+    year_id, name = membership.year_id, membership.full_name
+    if not EmptyForm().validate_on_submit():
+        fail(400, "Yêu cầu xoá không hợp lệ. Vui lòng tải lại trang và thử lại.")
+    try:
+        operations.remove_member(db.session, current_user, membership)
+    except operations.RosterError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Đã xoá {name} khỏi danh sách.", "success")
+    return redirect(url_for(".index", unit_id=unit.id, year=year_id))
+
+
+@bp.get("/<int:unit_id>/roster/template.csv")
+def template(unit_id: int):
+    managed_unit(unit_id)
+    return Response(
+        template_csv().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="mau-danh-sach.csv"'},
+    )
+
+
+# CSV import: upload → preview (nothing written) → confirm (checked again, then written).
+
+def _carrier() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cdht.roster-import")
+
+
+def _import_page(unit: Unit, form: ImportUploadForm, error: str | None = None, status: int = 200):
+    return render_template("roster/import.html", unit=unit, form=form, error=error,
+                           max_kb=MAX_BYTES // 1024), status
+
+
+@bp.route("/<int:unit_id>/roster/import", methods=["GET", "POST"])
+def import_upload(unit_id: int):
+    unit = managed_unit(unit_id)
+    form = ImportUploadForm()
+    years = _open_year_choices(form)
+    if request.method == "GET":
+        chosen = queries.pick_year(years, _year_arg())
+        form.year_id.data = chosen.id if chosen else None
+        return _import_page(unit, form)
+    if not form.validate_on_submit():
+        return _import_page(unit, form, status=422)
+    year = next(y for y in years if y.id == form.year_id.data)
+    try:
+        text = decode(form.file.data.read(MAX_BYTES + 1))
+        preview = operations.preview_import(db.session, unit, year, text)
+    except ImportFileError as error:
+        return _import_page(unit, form, error.message, 422)
+    payload = _carrier().dumps({"u": unit.id, "y": year.id, "t": text})
+    confirm = ImportConfirmForm(payload=payload)
+    return render_template("roster/preview.html", unit=unit, year=year, preview=preview,
+                           form=confirm, group_label=group_label)
+
+
+@bp.post("/<int:unit_id>/roster/import/confirm")
+def import_confirm(unit_id: int):
+    unit = managed_unit(unit_id)
+    form = ImportConfirmForm()
+    upload = ImportUploadForm(formdata=None)
+    _open_year_choices(upload)
+    try:
+        carried = _carrier().loads(form.payload.data or "", max_age=IMPORT_MAX_AGE) \
+            if form.validate_on_submit() else None
+    except BadSignature:  # tampered with, or older than IMPORT_MAX_AGE
+        carried = None
+    if not isinstance(carried, dict) or carried.get("u") != unit.id:
+        return _import_page(unit, upload, (
+            "Không xác nhận được tệp đã xem trước (tệp đã bị thay đổi hoặc trang mở quá lâu). "
+            "Chưa có gì được lưu; vui lòng tải tệp lên lại."), 400)
+    year = db.session.get(AssessmentYear, carried.get("y"))
+    if year is None:
+        fail(404, "Không tìm thấy năm đánh giá.")
+    try:
+        result = operations.apply_import(db.session, current_user, unit, year, carried["t"])
+    except (ImportFileError, operations.RosterError) as error:
+        return _import_page(unit, upload, error.message, 422)
+    return render_template("roster/import_done.html", unit=unit, year=year, result=result)

@@ -1,0 +1,37 @@
+"""Forms of the drive pages."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from ..roster.groups import group_choices
+from ..roster.operations import SECTION_LIMIT
+from ..templating import VIETNAM
+
+
+class EmptyForm(FlaskForm):
+    """A one-button action (close a drive, join a drive); only the CSRF token."""
+
+
+def default_expiry() -> datetime:
+    """Seven days from now, to the minute, in Vietnam time (what the datetime-local shows)."""
+    return (datetime.now(VIETNAM) + timedelta(days=7)).replace(second=0, microsecond=0, tzinfo=None)
+
+
+class DriveForm(FlaskForm):
+    year_id = SelectField("Năm đánh giá", coerce=int,
+                          validators=[InputRequired("Vui lòng chọn năm đánh giá.")])
+    appendix = SelectField("Nhóm", choices=group_choices(),
+                           validators=[InputRequired("Vui lòng chọn nhóm.")])
+    section = StringField(
+        "Lớp hoặc phòng ban (không bắt buộc)",
+        validators=[Length(max=SECTION_LIMIT, message=f"Tối đa {SECTION_LIMIT} ký tự.")],
+    )
+    expires_at = DateTimeLocalField(
+        "Hết hạn lúc (giờ Việt Nam)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        default=default_expiry, invalid_value_message="Ngày giờ không hợp lệ.",
+        validators=[InputRequired("Vui lòng chọn ngày giờ hết hạn.")],
+    )

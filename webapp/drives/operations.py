@@ -1,0 +1,179 @@
+"""Business actions on drives ("đợt vận động"): create, close, and a member joining through one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..assess import operations as assess_operations
+from ..contacts import normalise_contact
+from ..models import Assessment, AssessmentYear, Drive, Membership, Unit, User, utcnow
+from ..models.base import as_utc
+from ..roster.groups import GROUPS, clean_text
+from ..roster.operations import SECTION_LIMIT
+from ..templating import VIETNAM
+from ..tokens import DRIVE, make_token, read_token
+
+# The drive's own expiry decides; the signature only has to outlive the longest drive.
+TOKEN_MAX_AGE = 400 * 24 * 3600
+LONGEST_DRIVE = timedelta(days=366)
+
+OPEN, CLOSED, EXPIRED, YEAR_CLOSED = "open", "closed", "expired", "year_closed"
+
+
+class DriveError(Exception):
+    """A drive action that cannot happen; `message` is Vietnamese, `field` names the input."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def token_of(drive: Drive) -> str:
+    return make_token(DRIVE, drive.id)
+
+
+def drive_of_token(session: Session, token: str) -> Drive | None:
+    """The drive a poster's link points to; None when the link is tampered with or unknown."""
+    payload = read_token(DRIVE, token, TOKEN_MAX_AGE)
+    if not isinstance(payload, int) or isinstance(payload, bool):
+        return None
+    return session.get(Drive, payload)
+
+
+def drives_of(session: Session, unit: Unit) -> list[Drive]:
+    """The unit's drives, newest first."""
+    return list(session.scalars(
+        select(Drive).where(Drive.unit_id == unit.id)
+        .order_by(Drive.created_at.desc(), Drive.id.desc())
+    ))
+
+
+def state_of(drive: Drive, now: datetime | None = None) -> str:
+    """open, closed (by a head), expired, or year_closed (the assessment year was locked)."""
+    if drive.closed_at is not None:
+        return CLOSED
+    if not drive.is_open(now):
+        return EXPIRED
+    if not drive.year.is_open:
+        return YEAR_CLOSED
+    return OPEN
+
+
+def create_drive(
+    session: Session, head: User, unit: Unit, year: AssessmentYear, appendix: str,
+    section: str | None, expires_local: datetime,
+) -> Drive:
+    """Open a drive for a group (and optionally a class/department) until `expires_local` (Vietnam time)."""
+    if not year.is_open:
+        raise DriveError(f"Năm đánh giá {year.label} đã khoá.", "year_id")
+    if appendix not in GROUPS:
+        raise DriveError("Vui lòng chọn nhóm: Phụ lục III, IV hoặc V.", "appendix")
+    label = clean_text(section) or None
+    if label and len(label) > SECTION_LIMIT:
+        raise DriveError(f"Tối đa {SECTION_LIMIT} ký tự.", "section")
+    expires_at = expires_local.replace(tzinfo=VIETNAM).astimezone(timezone.utc)
+    now = utcnow()
+    if expires_at <= now:
+        raise DriveError("Thời hạn phải ở sau thời điểm hiện tại.", "expires_at")
+    if expires_at > now + LONGEST_DRIVE:
+        raise DriveError("Một đợt vận động kéo dài tối đa một năm.", "expires_at")
+    drive = Drive(unit=unit, year=year, appendix=appendix, section=label, expires_at=expires_at,
+                  created_by=head)
+    session.add(drive)
+    session.flush()
+    audit.record(session, head, drive, "drive_create",
+                 reason=f"Phụ lục {appendix}" + (f", {label}" if label else ""))
+    session.flush()
+    return drive
+
+
+def close_drive(session: Session, head: User, drive: Drive) -> Drive:
+    """Stop the drive's link now; closing a closed drive changes nothing."""
+    if drive.closed_at is None:
+        drive.closed_at = utcnow()
+        audit.record(session, head, drive, "drive_close")
+        session.flush()
+    return drive
+
+
+@dataclass
+class JoinResult:
+    membership: Membership
+    assessment: Assessment
+    created: bool            # a new roster line was made for this person
+    kept_group: str | None   # already listed under another group, which was kept
+
+
+def line_of(session: Session, user: User, drive: Drive) -> Membership | None:
+    """This person's roster line in the drive's unit and year: by account, else by phone/email."""
+    by_account = session.scalar(select(Membership).where(
+        Membership.unit_id == drive.unit_id, Membership.year_id == drive.year_id,
+        Membership.user_id == user.id))
+    if by_account is not None:
+        return by_account
+    logins = [login for login in (user.phone, user.email) if login]
+    return session.scalar(
+        select(Membership).where(Membership.unit_id == drive.unit_id,
+                                 Membership.year_id == drive.year_id,
+                                 Membership.contact.in_(logins))
+        .order_by(Membership.id).limit(1)
+    ) if logins else None
+
+
+def join(session: Session, user: User, drive: Drive) -> JoinResult:
+    """Put the person on the drive's roster (or reuse their line) and start their assessment."""
+    if state_of(drive) != OPEN:
+        raise DriveError("Đợt vận động đã kết thúc; không thể tham gia nữa.")
+    membership, created = line_of(session, user, drive), False
+    if membership is not None and membership.user_id is None:
+        membership.user = user  # the head listed this phone/email before the person signed up
+        audit.record(session, user, membership, "roster_link", reason=f"drive {drive.id}")
+        session.flush()
+    elif membership is not None and membership.user_id != user.id:
+        raise DriveError(
+            "Số điện thoại hoặc email của bạn đã có trong danh sách đơn vị dưới một tài khoản "
+            "khác. Vui lòng liên hệ thủ trưởng đơn vị."
+        )
+    elif membership is None:
+        membership, created = _new_line(session, user, drive)
+    kept = membership.appendix if membership.appendix != drive.appendix else None
+    try:
+        with session.begin_nested():
+            assessment = assess_operations.start(session, user, membership)
+    except IntegrityError:  # the same person pressed the button twice at once
+        session.expire(membership, ["assessment"])
+        assessment = membership.assessment  # type: ignore[assignment]
+        if assessment is None:
+            raise
+    return JoinResult(membership, assessment, created, kept)
+
+
+def _new_line(session: Session, user: User, drive: Drive) -> tuple[Membership, bool]:
+    contact = normalise_contact(user.login_name) or user.login_name
+    membership = Membership(unit_id=drive.unit_id, year_id=drive.year_id, user=user,
+                            full_name=user.full_name, contact=contact, appendix=drive.appendix,
+                            section=drive.section)
+    try:
+        with session.begin_nested():
+            session.add(membership)
+            session.flush()
+    except IntegrityError:  # a second press got there first: use its line
+        existing = line_of(session, user, drive)
+        if existing is None or existing.user_id != user.id:
+            raise DriveError("Không thể thêm bạn vào danh sách lúc này. Vui lòng thử lại.") from None
+        return existing, False
+    audit.record(session, user, membership, "drive_join", reason=f"drive {drive.id}")
+    session.flush()
+    return membership, True
+
+
+def expires_local(drive: Drive) -> datetime:
+    return as_utc(drive.expires_at).astimezone(VIETNAM)

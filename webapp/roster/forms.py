@@ -1,0 +1,54 @@
+"""Forms of the roster pages (CSRF on every POST, including one-button actions)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from .groups import group_choices
+from .operations import NAME_LIMIT, SECTION_LIMIT
+
+
+class EmptyForm(FlaskForm):
+    """A one-button action (remove a line); only the CSRF token."""
+
+
+class MemberForm(FlaskForm):
+    """Edit a line: name, group, class/department (the contact identifies the line)."""
+
+    full_name = StringField(
+        "Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."),
+                                 Length(max=NAME_LIMIT, message=f"Tối đa {NAME_LIMIT} ký tự.")],
+        render_kw={"autocomplete": "off"},
+    )
+    appendix = SelectField("Nhóm", choices=group_choices(),
+                           validators=[InputRequired("Vui lòng chọn nhóm.")])
+    section = StringField(
+        "Lớp hoặc phòng ban (không bắt buộc)",
+        validators=[Length(max=SECTION_LIMIT, message=f"Tối đa {SECTION_LIMIT} ký tự.")],
+    )
+
+
+class AddMemberForm(MemberForm):
+    year_id = SelectField("Năm đánh giá", coerce=int,
+                          validators=[InputRequired("Vui lòng chọn năm đánh giá.")])
+    contact = StringField(
+        "Số điện thoại hoặc email",
+        validators=[DataRequired("Vui lòng nhập số điện thoại hoặc email.")],
+        render_kw={"inputmode": "email", "autocomplete": "off"},
+    )
+
+
+class ImportUploadForm(FlaskForm):
+    year_id = SelectField("Năm đánh giá", coerce=int,
+                          validators=[InputRequired("Vui lòng chọn năm đánh giá.")])
+    file = FileField("Tệp danh sách (.csv)",
+                     validators=[FileRequired("Vui lòng chọn tệp CSV để tải lên.")],
+                     render_kw={"accept": ".csv,text/csv"})
+
+
+class ImportConfirmForm(FlaskForm):
+    """Carries the previewed file back, signed; the server keeps nothing in between."""
+
+    payload = HiddenField(validators=[DataRequired()])

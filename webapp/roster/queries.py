@@ -1,0 +1,84 @@
+"""Read-only queries behind the roster pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Assessment, AssessmentYear, Membership, Unit
+
+
+def years(session: Session) -> list[AssessmentYear]:
+    """Every assessment year, newest first."""
+    return list(session.scalars(
+        select(AssessmentYear).order_by(AssessmentYear.starts_on.desc(), AssessmentYear.id.desc())
+    ))
+
+
+def open_years(session: Session) -> list[AssessmentYear]:
+    return [year for year in years(session) if year.is_open]
+
+
+def pick_year(all_years: list[AssessmentYear], year_id: int | None) -> AssessmentYear | None:
+    """The asked-for year, else the newest open year, else the newest year."""
+    for year in all_years:
+        if year.id == year_id:
+            return year
+    return next((y for y in all_years if y.is_open), all_years[0] if all_years else None)
+
+
+def lines(session: Session, unit: Unit, year: AssessmentYear,
+          appendix: str | None = None, section: str | None = None) -> list[Membership]:
+    """The roster lines with their assessments, by class/department then name."""
+    query = (
+        select(Membership)
+        .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
+        .options(selectinload(Membership.assessment))
+        .order_by(Membership.section.nulls_last(), Membership.full_name, Membership.id)
+    )
+    if appendix:
+        query = query.where(Membership.appendix == appendix)
+    if section:
+        query = query.where(Membership.section == section)
+    return list(session.scalars(query))
+
+
+def sections(session: Session, unit: Unit, year: AssessmentYear) -> list[str]:
+    return list(session.scalars(
+        select(Membership.section).distinct()
+        .where(Membership.unit_id == unit.id, Membership.year_id == year.id,
+               Membership.section.is_not(None))
+        .order_by(Membership.section)
+    ))
+
+
+@dataclass
+class RosterCounts:
+    total: int = 0
+    with_account: int = 0
+    by_group: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def not_started(self) -> int:
+        return self.total - sum(self.by_status.values())
+
+
+def counts(session: Session, unit: Unit, year: AssessmentYear) -> RosterCounts:
+    """Totals for the whole roster of the year, counted by the database."""
+    result = RosterCounts()
+    rows = session.execute(
+        select(Membership.appendix, Assessment.status, func.count(Membership.id),
+               func.count(Membership.user_id))
+        .outerjoin(Assessment, Assessment.membership_id == Membership.id)
+        .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
+        .group_by(Membership.appendix, Assessment.status)
+    )
+    for appendix, status, number, with_account in rows:
+        result.total += number
+        result.with_account += with_account
+        result.by_group[appendix] = result.by_group.get(appendix, 0) + number
+        if status is not None:
+            result.by_status[status.value] = result.by_status.get(status.value, 0) + number
+    return result
