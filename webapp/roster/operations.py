@@ -43,9 +43,9 @@ def match_memberships(session: Session, user: User) -> list[Membership]:
     if not contacts:
         return []
     taken = set(
-        session.execute(
+        tuple(row) for row in session.execute(
             select(Membership.unit_id, Membership.year_id).where(Membership.user_id == user.id)
-        ).tuples()
+        ).all()
     )
     matched = []
     for membership in session.scalars(
