@@ -42,7 +42,8 @@ def _scope(session: Session, area_code: str, year_label: str, appendix: str | No
 def _write(rows: Iterator[list[Any]], output: Path | None) -> None:
     chunks = csvexport.csv_chunks(rows)
     if output is None:
-        stream = click.get_binary_stream("stdout")
+        # Bytes, so the file is UTF-8 whatever the terminal's encoding.
+        stream = sys.stdout.buffer
         for chunk in chunks:
             stream.write(chunk.encode("utf-8"))
         stream.flush()

@@ -76,8 +76,8 @@ def ascii_filename(*parts: str) -> str:
     """cdht-units-79-2026-2027.csv: ASCII only, so every browser and Excel accepts it."""
     words = []
     for part in parts:
-        plain = unicodedata.normalize("NFKD", part.replace("đ", "d").replace("Đ", "D"))
-        plain = plain.encode("ascii", "ignore").decode()
+        decomposed = unicodedata.normalize("NFKD", part.replace("đ", "d").replace("Đ", "D"))
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
         words.append(re.sub(r"[^A-Za-z0-9._]+", "-", plain).strip("-") or "x")
     return "-".join(words) + ".csv"
 

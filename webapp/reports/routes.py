@@ -61,7 +61,7 @@ def _clean(form: YearForm, years: list[AssessmentYear]) -> bool:
     form.set_years(years)
     ok = True
     for field in form:
-        valid = {value for value, _label in field.choices}
+        valid = {choice.value for choice in field.choices}
         if field.name == "year":
             raw = request.args.get("year", "")
             if raw == "":
