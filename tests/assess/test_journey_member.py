@@ -260,3 +260,23 @@ def test_starting_twice_opens_the_same_assessment(world, login, db_session):
     first = client.post(f"/assess/start/{line.id}").headers["Location"]
     second = client.post(f"/assess/start/{line.id}").headers["Location"]
     assert first == second
+
+
+def test_form_embeds_the_criteria_set_as_json_data(world, login, db_session):
+    import json
+
+    member, _head, line = world("V")
+    assessment = operations.start(db_session, member, line)
+    page = login(member).get(f"/assess/{assessment.id}").get_data(as_text=True)
+    block = re.search(r'<script type="application/json" id="criteria-data">(.*?)</script>', page, re.S)
+    assert json.loads(block.group(1)) == operations.criteria_of(assessment).to_dict()
+    assert 'src="/static/js/assess-form.js"' in page
+    assert '<button type="submit" class="button secondary" name="action" value="save">Lưu nháp</button>' in page
+    assert '<button type="submit" class="button" name="action" value="submit">Gửi phiếu</button>' in page
+    assert f'data-api-base="/api/assessments/{assessment.id}"' in page
+
+
+def test_a_head_on_no_roster_is_not_told_to_join(world, login):
+    _member, head, _line = world("IV")
+    home = login(head).get("/").get_data(as_text=True)
+    assert "Quét mã QR trên áp phích" not in home
