@@ -5,6 +5,7 @@ file in a temporary folder.
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from webapp import create_app, criteria_store, migrate
 from webapp.models import (
@@ -136,6 +138,11 @@ def make_unit(db_session: Session, make_area: Callable[..., Area]) -> Callable[.
     return _make
 
 
+@functools.cache
+def _shared_password_hash() -> str:
+    return generate_password_hash(PASSWORD)
+
+
 @pytest.fixture
 def make_user(db_session: Session) -> Callable[..., User]:
     def _make(full_name: str = "Nguyễn Văn An", phone: str | None = None,
@@ -143,7 +150,10 @@ def make_user(db_session: Session) -> Callable[..., User]:
         if phone is None and email is None:
             phone = "09" + f"{next(_sequence):08d}"
         user = User(full_name=full_name, phone=phone, email=email, password_hash="")
-        user.set_password(password)
+        if password == PASSWORD:
+            user.password_hash = _shared_password_hash()  # hashing is slow on purpose
+        else:
+            user.set_password(password)
         db_session.add(user)
         db_session.flush()
         return user

@@ -120,11 +120,11 @@ def test_register_matches_roster_and_says_so(client, db_session, make_unit, make
     assert db_session.get(Membership, line.id).user_id == user.id
 
 
-def test_register_without_roster_line_explains_next_step(client):
+def test_register_without_roster_line_just_welcomes(client):
     _register(client)
     page = client.get("/").get_data(as_text=True)
     assert "Đăng ký thành công" in page
-    assert "Chưa thấy tên bạn trong danh sách đơn vị nào" in page
+    assert "Bạn có tên trong danh sách" not in page
 
 
 def test_register_redirects_to_safe_next_only(client, db_session):

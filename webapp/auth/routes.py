@@ -64,11 +64,8 @@ def register():
         else:
             login_user(user)
             flash("Đăng ký thành công. Chào mừng bạn!", "success")
-            matched = match_memberships(db.session, user)
-            _announce_matches(matched)
-            if not matched:
-                flash("Chưa thấy tên bạn trong danh sách đơn vị nào. Hãy nhờ thủ trưởng đơn vị "
-                      "thêm số điện thoại hoặc email bạn vừa dùng vào danh sách.", "info")
+            # With no roster line yet, the start page explains how to get on one.
+            _announce_matches(match_memberships(db.session, user))
             return _go_on()
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form, next=_next_url()), status
