@@ -11,10 +11,6 @@ from sqlalchemy import func, select
 from webapp.assess import operations as assess_ops
 from webapp.models import Answer, Assessment, AuditEvent, Membership, Role, User
 
-# roster.operations.match_memberships (called on sign-up and login) still uses
-# Result.tuples(), deprecated in SQLAlchemy 2.1; reported to the lead. Drop this line once fixed.
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
-
 PASSWORD = "mat-khau-thu-nghiem"  # the make_user default (tests cannot import conftest)
 ACCOUNT_URLS = ["/account", "/account/export", "/account/delete"]
 

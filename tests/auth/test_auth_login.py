@@ -7,10 +7,6 @@ import pytest
 
 from webapp.models import Membership
 
-# roster.operations.match_memberships (called on sign-up and login) still uses
-# Result.tuples(), deprecated in SQLAlchemy 2.1; reported to the lead. Drop this line once fixed.
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
-
 PASSWORD = "mat-khau-thu-nghiem"  # the make_user default (tests cannot import conftest)
 
 

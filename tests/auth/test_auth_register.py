@@ -6,10 +6,6 @@ from sqlalchemy import select
 
 from webapp.models import Membership, User
 
-# roster.operations.match_memberships (called on sign-up and login) still uses
-# Result.tuples(), deprecated in SQLAlchemy 2.1; reported to the lead. Drop this line once fixed.
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
-
 GOOD = {
     "full_name": "Trần Thị Bình",
     "contact": "0901234567",
