@@ -1,0 +1,248 @@
+"""A head confirms, returns, rejects and revokes through the review pages."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from webapp.models import AssessmentStatus as S
+from webapp.models import AuditEvent
+
+CODES = [str(code) for code in range(1, 11)]
+
+
+def _form(assessment, action, points=None, comments=None, reason="", version=None):
+    """What the page posts: every index's points (default: the member's) and comment."""
+    answers = assessment.answers_by_index()
+    data = {"action": action, "version": assessment.version if version is None else version,
+            "reason": reason}
+    for code in CODES:
+        data[f"points_{code}"] = (points or {}).get(code, answers[code].self_value)
+        data[f"comment_{code}"] = (comments or {}).get(code, "")
+    return data
+
+
+def _events(db_session, assessment):
+    return db_session.scalars(
+        select(AuditEvent).where(AuditEvent.subject_type == "assessment",
+                                 AuditEvent.subject_id == assessment.id).order_by(AuditEvent.id)
+    ).all()
+
+
+def test_page_shows_answers_and_defaults_to_members_points(login, scene, db_session):
+    answers = scene.assessment.answers_by_index()
+    answers["2"].evidence_note = "Có kế hoạch học tập năm"
+    db_session.flush()
+    page = login(scene.head).get(f"/review/{scene.assessment.id}").get_data(as_text=True)
+    assert scene.member.full_name in page and scene.unit.name in page and "10A1" in page
+    assert scene.assessment.criteria_version.key in page
+    assert "Chưa đối chiếu văn bản gốc" in page
+    assert "Có kế hoạch học tập năm" in page
+    assert "Thực hiện thường xuyên" in page  # the label of the member's level (8 points)
+    assert '<option selected value="8">8 điểm — Thực hiện thường xuyên</option>' in page
+    assert f'name="version" type="hidden" value="{scene.assessment.version}"' in page
+    for label in ("Xác nhận", "Trả lại để sửa", "Không công nhận"):
+        assert label in page
+
+
+def test_confirm_with_default_points_scores_the_members_answers(db_session, login, scene):
+    a = scene.assessment
+    response = login(scene.head).post(f"/review/{a.id}?section=10A1", data=_form(a, "confirm"))
+    assert response.status_code == 302
+    assert response.location.endswith(f"/units/{scene.unit.id}/queue?section=10A1")
+    db_session.expire_all()
+    assert a.status is S.CONFIRMED
+    assert a.head_total == 80 and a.confirmed_achieved is True
+    assert a.decided_by_id == scene.head.id
+    assert all(answer.head_value == 8 for answer in a.answers)
+    followed = login(scene.head).get(response.location).get_data(as_text=True)
+    assert "Đã xác nhận phiếu của Trần Thị Bình" in followed
+
+
+def test_confirm_with_a_lowered_index_is_confirmed_but_not_achieved(db_session, login, scene):
+    a = scene.assessment
+    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm", points={"4": 4}))
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert a.status is S.CONFIRMED
+    assert a.head_total == 76 and a.confirmed_achieved is False
+    assert a.answers_by_index()["4"].head_value == 4
+    page = login(scene.head).get(f"/review/{a.id}").get_data(as_text=True)
+    assert "Chưa đạt danh hiệu" in page and "76" in page
+    assert any(reason["index_code"] == "4" for reason in a.head_result["reasons"])
+    assert "Thu hồi danh hiệu" in page
+
+
+def test_return_with_comments_stores_them_for_the_member(db_session, login, scene):
+    a = scene.assessment
+    data = _form(a, "return", comments={"6": "Bổ sung chứng chỉ ngoại ngữ"})
+    response = login(scene.head).post(f"/review/{a.id}", data=data)
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert a.status is S.RETURNED
+    assert a.answers_by_index()["6"].head_comment == "Bổ sung chứng chỉ ngoại ngữ"
+    queue = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
+    assert "Đã trả lại, chờ người đánh giá sửa (1)" in queue
+
+
+def test_return_without_comment_or_reason_is_refused(db_session, login, scene):
+    a = scene.assessment
+    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "return"))
+    assert response.status_code == 422
+    assert "ít nhất một chỉ số" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED
+
+
+def test_reject_without_reason_shows_message_and_keeps_typed_values(db_session, login, scene):
+    a = scene.assessment
+    data = _form(a, "reject", points={"3": 5}, comments={"1": "Ghi chú đang gõ"})
+    response = login(scene.head).post(f"/review/{a.id}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Vui lòng ghi lý do." in page
+    assert "Ghi chú đang gõ" in page
+    assert re.search(r'name="points_3"[^>]*>(<option value="\d+">[^<]*</option>)*'
+                     r'<option selected value="5">', page)
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED
+    assert a.decided_at is None
+    assert all(answer.head_value is None and answer.head_comment is None for answer in a.answers)
+    assert [e.action for e in _events(db_session, a)] == ["create", "submit"]
+
+
+def test_reject_with_reason(db_session, login, scene):
+    a = scene.assessment
+    response = login(scene.head).post(f"/review/{a.id}",
+                                      data=_form(a, "reject", reason="Không tham gia sinh hoạt"))
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert a.status is S.REJECTED and a.decision_reason == "Không tham gia sinh hoạt"
+
+
+def test_invalid_points_are_refused_with_the_form_kept(db_session, login, scene):
+    a = scene.assessment
+    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm", points={"5": 11}))
+    assert response.status_code == 422
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED
+
+
+def test_two_heads_at_once_the_second_gets_a_conflict(db_session, login, scene, app):
+    a = scene.assessment
+    loaded_version = a.version
+    first = app.test_client()
+    second = app.test_client()
+    for client, head in ((first, scene.head), (second, scene.second_head)):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(head.id)
+        assert client.get(f"/review/{a.id}").status_code == 200
+    stale = _form(a, "reject", reason="Thiếu minh chứng", version=loaded_version)
+    assert first.post(f"/review/{a.id}", data=_form(a, "confirm")).status_code == 302
+    response = second.post(f"/review/{a.id}", data=stale)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "vừa được người khác thay đổi" in page
+    assert "Đã xác nhận" in page
+    db_session.expire_all()
+    assert a.status is S.CONFIRMED and a.decided_by_id == scene.head.id
+    assert a.decision_reason is None
+    assert [e.action for e in _events(db_session, a)] == ["create", "submit", "confirm"]
+
+
+def test_revoke_is_a_second_step_with_a_required_reason(db_session, login, scene):
+    a = scene.assessment
+    client = login(scene.head)
+    client.post(f"/review/{a.id}", data=_form(a, "confirm"))
+    db_session.expire_all()
+    page = client.get(f"/review/{a.id}/revoke").get_data(as_text=True)
+    assert "Tôi chắc chắn, thu hồi danh hiệu" in page
+    empty = client.post(f"/review/{a.id}/revoke", data={"version": a.version, "reason": "  "})
+    assert empty.status_code == 422
+    assert "Vui lòng ghi lý do thu hồi." in empty.get_data(as_text=True)
+    db_session.expire_all()
+    assert a.status is S.CONFIRMED
+    done = client.post(f"/review/{a.id}/revoke",
+                       data={"version": a.version, "reason": "Khai không đúng sự thật"})
+    assert done.status_code == 302
+    db_session.expire_all()
+    assert a.status is S.REVOKED and a.decision_reason == "Khai không đúng sự thật"
+    page = client.get(f"/review/{a.id}").get_data(as_text=True)
+    assert "Đã bị thu hồi" in page and "Khai không đúng sự thật" in page
+
+
+def test_revoke_of_an_unconfirmed_assessment_goes_back_to_the_review_page(db_session, login, scene):
+    a = scene.assessment
+    response = login(scene.head).post(f"/review/{a.id}/revoke",
+                                      data={"version": a.version, "reason": "Thử"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED
+
+
+def test_the_audit_log_says_who_when_from_to_and_why(db_session, login, scene, person,
+                                                      make_assessment):
+    a = scene.assessment
+    client = login(scene.head)
+    client.post(f"/review/{a.id}", data=_form(a, "confirm"))
+    db_session.expire_all()
+    client.post(f"/review/{a.id}/revoke", data={"version": a.version, "reason": "Sai sót"})
+    returned = make_assessment(unit=scene.unit, year=scene.year, user=person("Trả Lại"),
+                               submit=True)
+    client.post(f"/review/{returned.id}", data=_form(returned, "return", reason="Thiếu minh chứng"))
+    rejected = make_assessment(unit=scene.unit, year=scene.year, user=person("Không Đạt"),
+                               submit=True)
+    client.post(f"/review/{rejected.id}", data=_form(rejected, "reject", reason="Không đạt"))
+    db_session.expire_all()
+    expected = {
+        a.id: [("confirm", "submitted", "confirmed", None), ("revoke", "confirmed", "revoked", "Sai sót")],
+        returned.id: [("return", "submitted", "returned", "Thiếu minh chứng")],
+        rejected.id: [("reject", "submitted", "rejected", "Không đạt")],
+    }
+    for assessment_id, decisions in expected.items():
+        events = db_session.scalars(
+            select(AuditEvent).where(AuditEvent.subject_type == "assessment",
+                                     AuditEvent.subject_id == assessment_id,
+                                     AuditEvent.actor_id == scene.head.id).order_by(AuditEvent.id)
+        ).all()
+        assert [(e.action, e.from_status, e.to_status, e.reason) for e in events] == decisions
+        assert all(e.at is not None for e in events)
+
+
+def test_csrf_is_enforced_on_the_review_post(db_session, login, scene, app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    a = scene.assessment
+    client = login(scene.head)
+    refused = client.post(f"/review/{a.id}", data=_form(a, "confirm"))
+    assert refused.status_code == 400
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED
+    page = client.get(f"/review/{a.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    accepted = client.post(f"/review/{a.id}", data={**_form(a, "confirm"), "csrf_token": token})
+    assert accepted.status_code == 302
+    db_session.expire_all()
+    assert a.status is S.CONFIRMED
+
+
+def test_csrf_is_enforced_on_revoke(db_session, login, scene, app, monkeypatch):
+    a = scene.assessment
+    client = login(scene.head)
+    client.post(f"/review/{a.id}", data=_form(a, "confirm"))
+    db_session.expire_all()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    refused = client.post(f"/review/{a.id}/revoke", data={"version": a.version, "reason": "Sai"})
+    assert refused.status_code == 400
+    db_session.expire_all()
+    assert a.status is S.CONFIRMED
+
+
+def test_closed_year_cannot_be_decided(db_session, login, scene):
+    a = scene.assessment
+    scene.year.is_open = False
+    db_session.flush()
+    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm"))
+    assert response.status_code == 422
+    assert "đã khoá" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED

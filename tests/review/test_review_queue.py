@@ -1,0 +1,119 @@
+"""The heads' queue: only this unit's submitted assessments, oldest first, with filters."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from webapp.assess import operations
+from webapp.models import utcnow
+from webapp.review import queries
+
+
+def _names_in_waiting(page: str) -> str:
+    """The part of the queue page that lists assessments waiting for confirmation."""
+    return page.split("Đang chờ xác nhận", 1)[1].split("Đã trả lại, chờ", 1)[0]
+
+
+def test_queue_lists_only_this_units_submitted_assessments_oldest_first(
+        db_session, login, scene, person, make_assessment):
+    older = make_assessment(unit=scene.unit, year=scene.year, section="11B2",
+                            user=person("Phạm Văn Cũ"), submit=True)
+    older.submitted_at = utcnow() - timedelta(days=3)
+    make_assessment(unit=scene.unit, year=scene.year, user=person("Người Nháp"))
+    make_assessment(unit=scene.other_unit, year=scene.year,
+                    user=person("Người Trường Khác"), submit=True)
+    db_session.flush()
+    page = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
+    waiting = _names_in_waiting(page)
+    assert "Phạm Văn Cũ" in waiting and "Trần Thị Bình" in waiting
+    assert waiting.index("Phạm Văn Cũ") < waiting.index("Trần Thị Bình")
+    assert "Người Nháp" not in page and "Người Trường Khác" not in page
+    assert "Xác nhận người tiếp theo: Phạm Văn Cũ" in page
+    assert "Tự đánh giá: Đạt" in waiting
+    assert f'href="/review/{older.id}"' in page
+
+
+def test_filters_by_group_and_section(db_session, login, scene, person, make_assessment):
+    make_assessment(unit=scene.unit, year=scene.year, appendix="IV", section="Tổ Toán",
+                    user=person("Cô Giáo Hoa"), submit=True)
+    make_assessment(unit=scene.unit, year=scene.year, appendix="V", section="10A2",
+                    user=person("Học Sinh Nam"), submit=True)
+    client = login(scene.head)
+    base = f"/units/{scene.unit.id}/queue"
+
+    by_group = _names_in_waiting(client.get(base + "?group=IV").get_data(as_text=True))
+    assert "Cô Giáo Hoa" in by_group
+    assert "Học Sinh Nam" not in by_group and "Trần Thị Bình" not in by_group
+
+    page = client.get(base + "?section=10A1").get_data(as_text=True)
+    by_section = _names_in_waiting(page)
+    assert "Trần Thị Bình" in by_section
+    assert "Học Sinh Nam" not in by_section and "Cô Giáo Hoa" not in by_section
+    assert f'href="/review/{scene.assessment.id}?section=10A1"' in page
+    assert '<option value="10A1" selected>' in page
+
+    both = _names_in_waiting(client.get(base + "?group=IV&section=10A1").get_data(as_text=True))
+    assert "Không có phiếu nào đang chờ xác nhận" in both
+
+
+def test_counts_per_status_and_returned_list(db_session, login, scene, person, make_assessment):
+    confirmed = make_assessment(unit=scene.unit, year=scene.year, user=person("Đã Đạt"),
+                                submit=True)
+    operations.confirm(db_session, scene.head, confirmed, confirmed.version)
+    returned = make_assessment(unit=scene.unit, year=scene.year, submit=True,
+                               user=person("Người Cần Sửa"))
+    operations.return_for_correction(db_session, scene.head, returned, returned.version,
+                                     {"1": "Ghi rõ hơn"})
+    counts = queries.status_counts(db_session, scene.unit.id)
+    assert counts[operations.S.SUBMITTED] == 1
+    assert counts[operations.S.CONFIRMED] == 1
+    assert counts[operations.S.RETURNED] == 1
+    assert counts[operations.S.DRAFT] == 0
+    page = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
+    returned_part = page.split("Đã trả lại, chờ người đánh giá sửa (1)", 1)[1]
+    assert "Người Cần Sửa" in returned_part
+    assert "Người Cần Sửa" not in _names_in_waiting(page)
+
+
+def test_closed_years_are_left_out(db_session, login, scene, make_year, person, make_assessment):
+    closed = make_year(is_open=True)
+    make_assessment(unit=scene.unit, year=closed, user=person("Năm Cũ"), submit=True)
+    closed.is_open = False
+    db_session.flush()
+    page = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
+    assert "Năm Cũ" not in page
+
+
+def test_queue_query_count_does_not_grow_with_rows(app, db_session, login, scene, person,
+                                                    make_assessment):
+    client = login(scene.head)
+    url = f"/units/{scene.unit.id}/queue"
+
+    def statements() -> int:
+        seen: list[str] = []
+        engine = app.extensions["cdht_db"].kw["bind"]
+        target = engine if not hasattr(engine, "engine") else engine.engine
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(target, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(target, "before_cursor_execute", listener)
+        return len(seen)
+
+    one = statements()
+    assert one > 0
+    for number in range(5):
+        make_assessment(unit=scene.unit, year=scene.year, section=f"12C{number}",
+                        user=person(f"Học sinh {number}"), submit=True)
+    assert statements() == one
+
+
+def test_start_page_card_and_nav_for_heads(login, scene):
+    page = login(scene.head).get("/").get_data(as_text=True)
+    assert "Hàng chờ xác nhận" in page
+    assert f'href="/units/{scene.unit.id}/queue"' in page
+    assert "Chờ xác nhận" in page and "Trong danh sách" in page
+    member_page = login(scene.member).get("/").get_data(as_text=True)
+    assert "Hàng chờ xác nhận" not in member_page
