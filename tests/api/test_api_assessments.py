@@ -125,6 +125,7 @@ def test_save_draft(login, draft, db_session):
                     json={"answers": {"1": 10, "2": None}, "notes": {"1": "Đọc sách mỗi tối"}})
     assert reply.status_code == 200
     assert reply.get_json()["status"] == "draft"
+    assert isinstance(reply.get_json()["saved_at"], int)
     db_session.expire_all()
     by_index = draft.answers_by_index()
     assert by_index["1"].self_value == 10

@@ -6,6 +6,7 @@ checked by Flask-WTF. State changes go through `webapp.assess.operations`.
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, url_for
@@ -60,7 +61,8 @@ def save_draft(assessment_id: int):
         operations.save_draft(db.session, current_user, a, data["answers"], data["notes"])
     except operations.OperationError as error:
         _refuse(error)
-    return jsonify(status=a.status.value, version=a.version)
+    # Server time of the save: the page compares it with the render time of a cached copy.
+    return jsonify(status=a.status.value, version=a.version, saved_at=int(time.time() * 1000))
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")

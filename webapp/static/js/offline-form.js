@@ -126,6 +126,7 @@ async function saveLocal() {
     notes: current.notes,
     rev,
     synced_rev: draft ? draft.synced_rev : 0,
+    synced_server_at: (draft && draft.synced_server_at) || 0,
     base_rendered_at: Math.max(renderedAt, (draft && draft.base_rendered_at) || 0),
     saved_at: Date.now(),
   };
@@ -181,8 +182,12 @@ async function saveServer({ announce = true } = {}) {
     return false;
   }
   if (response.ok) {
-    await store.markSynced(assessmentId, rev);
-    if (draft.rev === rev) draft.synced_rev = rev;
+    const body = await response.json().catch(() => ({}));
+    await store.markSynced(assessmentId, rev, body.saved_at);
+    if (draft.rev === rev) {
+      draft.synced_rev = rev;
+      draft.synced_server_at = body.saved_at || 0;
+    }
     if (announce) show(`${TEXT.server} (${timeNow()})`, { tone: "ok" });
     return true;
   }
@@ -328,7 +333,11 @@ async function start() {
 
   draft = (await store.getDraft(assessmentId)) || null;
   if (draft) {
-    const restore = dirty() || renderedAt <= (draft.base_rendered_at || 0);
+    // Put the phone's answers back when the server has not got them, or when this page was
+    // rendered before they were made or saved (a copy cached earlier). Both times are the
+    // server's clock, so a phone set to the wrong time changes nothing.
+    const newest = Math.max(draft.base_rendered_at || 0, draft.synced_server_at || 0);
+    const restore = dirty() || renderedAt <= newest;
     if (restore && !same(draft, collect())) {
       apply(draft);
       show(TEXT.restored);

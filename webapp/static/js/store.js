@@ -4,7 +4,8 @@
 // the classic service worker (`importScripts`) can load it; it defines `self.CDHTStore`.
 //
 // IndexedDB "cdht", two stores:
-//   drafts: {assessment_id, answers, notes, rev, synced_rev, base_rendered_at, saved_at}
+//   drafts: {assessment_id, answers, notes, rev, synced_rev, synced_server_at,
+//            base_rendered_at, saved_at}
 //   queue:  {client_id, assessment_id, answers, notes, queued_at, attempts, next_try_at,
 //            state: "waiting" | "login"}
 // Never a CSRF token, a password or a session cookie: the replay asks /api/csrf each time.
@@ -75,12 +76,14 @@
     return run("drafts", "readwrite", (s) => request(s.delete(String(assessmentId))));
   }
 
-  // Mark the draft as known to the server, unless the member typed more meanwhile.
-  function markSynced(assessmentId, rev) {
+  // Mark the draft as known to the server (at `savedAt`, server clock), unless the member
+  // typed more meanwhile.
+  function markSynced(assessmentId, rev, savedAt) {
     return run("drafts", "readwrite", async (s) => {
       const draft = await request(s.get(String(assessmentId)));
       if (draft && draft.rev === rev) {
         draft.synced_rev = rev;
+        draft.synced_server_at = savedAt || 0;
         await request(s.put(draft));
       }
     });

@@ -57,8 +57,11 @@ async function register() {
       if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
     });
   });
+  const controlledAtLoad = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloading) { reloading = false; location.reload(); }
+    if (reloading) { reloading = false; location.reload(); return; }
+    // First visit: this page came before the worker, so ask it to keep a copy for offline.
+    if (!controlledAtLoad) tellWorker({ type: "REMEMBER", url: location.href });
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") registration.update().catch(() => undefined);

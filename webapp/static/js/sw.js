@@ -47,6 +47,7 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") self.skipWaiting();
   else if (type === "LOGOUT") event.waitUntil(forgetUser());
+  else if (type === "REMEMBER") event.waitUntil(rememberUrl(event.data.url));
   else if (type === "VERSION" && event.ports[0]) event.ports[0].postMessage({ version: VERSION });
 });
 
@@ -102,6 +103,18 @@ async function remember(request, response) {
   await cache.put(url.origin + url.pathname, response);
   const keys = await cache.keys();
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await cache.delete(old);
+}
+
+// The page the member opened before the worker existed: fetch it once more to keep a copy.
+async function rememberUrl(address) {
+  const url = new URL(address, self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  const request = new Request(url.href, { credentials: "same-origin", cache: "no-store" });
+  try {
+    await remember(request, await fetch(request));
+  } catch (_error) {
+    // offline already: nothing to keep
+  }
 }
 
 async function cachedPage(request) {
