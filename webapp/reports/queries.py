@@ -125,15 +125,27 @@ def child_area_rows(session: Session, node: Area, year_id: int, appendix: str | 
                                 path_ids(child.path)) for child in children}
     if not rows:
         return []
-    child, unit_area = aliased(Area), aliased(Area)
-    stmt = (
-        _roster_from(child.id.label("child_id"), Membership.appendix)
+    # First count per managing area beneath the node (one pass over the roster), then add
+    # those few subtotals up per child: the prefix join runs on areas, not on roster lines.
+    unit_area = aliased(Area)
+    per_area = _roster_filters(
+        _roster_from(Unit.area_id.label("area_id"), Membership.appendix)
         .join(unit_area, unit_area.id == Unit.area_id)
-        .join(child, unit_area.path.like(child.path + "%"))
+        .where(unit_area.path.like(node.path + "%"))
+        .group_by(Unit.area_id, Membership.appendix),
+        year_id, appendix, kind,
+    ).subquery("per_area")
+    child, counted_area = aliased(Area), aliased(Area)
+    stmt = (
+        select(child.id.label("child_id"), per_area.c.appendix,
+               *(func.sum(per_area.c[name]).label(name)
+                 for name in ("roster", "submitted", "self_achieved", "confirmed")))
+        .select_from(per_area)
+        .join(counted_area, counted_area.id == per_area.c.area_id)
+        .join(child, counted_area.path.like(child.path + "%"))
         .where(child.parent_id == node.id)
-        .group_by(child.id, Membership.appendix)
+        .group_by(child.id, per_area.c.appendix)
     )
-    stmt = _roster_filters(stmt, year_id, appendix, kind)
     for row in session.execute(stmt):
         rows[row.child_id].by_group[row.appendix] = _figures(row)
     return list(rows.values())
