@@ -6,6 +6,7 @@ from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringFi
 from wtforms.validators import (
     DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from ..models import Role, UnitKind, YearKind
 
@@ -66,7 +67,9 @@ def optional_id(value: object) -> int | None:
 
 
 class CommaDecimalField(DecimalField):
-    """Accepts "55,5" as typed on a Vietnamese keyboard."""
+    """Accepts "55,5" as typed on a Vietnamese keyboard; a text box keeps whatever was typed."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):  # type: ignore[no-untyped-def]
         if valuelist and isinstance(valuelist[0], str):
