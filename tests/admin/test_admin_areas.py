@@ -140,3 +140,14 @@ def test_delete_empty_area(admin_client, db_session, make_area):
     assert "Đã xoá địa bàn “Xã B”" in response.get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(Area, ward_id) is None
+
+
+def test_delete_refused_while_an_aggregator_is_assigned(admin_client, db_session, make_area, make_user, grant):
+    from webapp.models import Role
+
+    area = make_area("Xã Có Cán Bộ")
+    grant(make_user(), Role.AGGREGATOR, area=area)
+    response = admin_client.post(f"/admin/areas/{area.id}/delete", follow_redirects=True)
+    assert "cán bộ tổng hợp được phân công" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Area, area.id) is not None
