@@ -159,3 +159,40 @@ def test_form_first_visit_fits_the_budget_and_repeat_visit_uses_the_worker(new_c
     static = [rid for rid, url in urls.items() if "/static/" in url and rid in sizes]
     assert static, "the repeat visit loaded no static file"
     assert all(rid in from_worker for rid in static), "static files came from the network"
+
+
+def test_new_version_waits_until_the_member_reloads(new_context, site):
+    from dataclasses import replace
+
+    context = new_context(user="reload")
+    page = open_form(context, site, "reload")
+    choose(page, "2", 5)
+    old = page.evaluate("""() => new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => resolve(event.data.version);
+        navigator.serviceWorker.controller.postMessage({ type: "VERSION" }, [channel.port2]);
+    })""")
+    shell = site.app.extensions["cdht_pwa_shell"]
+    site.app.extensions["cdht_pwa_shell"] = replace(shell, version="new" + shell.version[3:])
+    try:
+        page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+        banner = page.locator("#update-banner")
+        banner.wait_for(state="visible")
+        assert "Có phiên bản mới" in banner.inner_text()
+        # Not swapped under the member: the old worker still controls, the answer is there.
+        assert page.is_checked('input[name="answer-2"][value="5"]')
+        with page.expect_navigation():
+            banner.get_by_role("button", name="Tải lại").click()
+        page.wait_for_selector("#assessment-form")
+        new = page.evaluate("""() => new Promise((resolve) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = (event) => resolve(event.data.version);
+            navigator.serviceWorker.controller.postMessage({ type: "VERSION" }, [channel.port2]);
+        })""")
+        assert old == shell.version and new.startswith("new")
+        page.wait_for_function(
+            """() => document.querySelector('input[name="answer-2"][value="5"]').checked""")
+        names = page.evaluate("() => caches.keys()")
+        assert f"cdht-shell-{old}" not in names  # the old version's cache is gone
+    finally:
+        site.app.extensions["cdht_pwa_shell"] = shell
