@@ -236,3 +236,14 @@ def test_preview_loads_the_roster_in_one_query(world, db_session, app):  # type:
     assert preview.counts["create"] == 60
     assert len([s for s in statements if "FROM membership" in s]) == 1
     assert len(statements) <= 4  # the roster, and eager loads of accounts (with roles), assessments
+
+
+def test_a_large_school_roster_goes_through(world, login, upload, db_session):  # type: ignore[no-untyped-def]
+    rows = "".join(f"Học Sinh Trường Số {n},09030{n:05d},V,Lớp {10 + n % 3}A{n % 12}\n" for n in range(3000))
+    client = login(world.head)
+    page = upload(client, world.unit, world.year, HEADER + rows).get_data(as_text=True)
+    before = _count(db_session, world.unit, world.year)
+    assert _confirm(client, world.unit, _payload(page)).status_code == 200
+    assert _count(db_session, world.unit, world.year) == before + 3000
+    too_many = upload(client, world.unit, world.year, HEADER + rows + "Một Người Nữa,0904000001,V,\n")
+    assert too_many.status_code == 422 and "3000 dòng" in too_many.get_data(as_text=True)

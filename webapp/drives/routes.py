@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
-from werkzeug.routing import BuildError
 
 from .. import qr
 from ..assess.operations import OperationError
@@ -15,7 +14,7 @@ from ..db import db
 from ..errors import fail
 from ..models import Drive, Unit
 from ..roster import queries as roster_queries
-from ..roster.groups import group_label
+from ..roster.groups import default_group, group_label
 from ..roster.permissions import managed_unit
 from . import operations
 from .forms import DriveForm, EmptyForm
@@ -61,6 +60,7 @@ def index(unit_id: int):
     years = _with_year_choices(form)
     if years:
         form.year_id.data = years[0].id
+    form.appendix.data = default_group(unit)
     return _index_page(unit, form)
 
 
@@ -105,13 +105,6 @@ def close(unit_id: int, drive_id: int):
     return redirect(url_for(".index", unit_id=unit.id))
 
 
-def _assessment_url(assessment_id: int) -> str:
-    try:
-        return url_for("assess.form", assessment_id=assessment_id)
-    except BuildError:  # the assessment form is another feature's page
-        return f"/assess/{assessment_id}"
-
-
 @bp.route("/join/<token>", methods=["GET", "POST"])
 def join(token: str):
     drive = operations.drive_of_token(db.session, token)
@@ -135,6 +128,6 @@ def join(token: str):
         if result.kept_group:
             flash(f"Bạn đã có trong danh sách của đơn vị theo {group_label(result.kept_group)}; "
                   "giữ nguyên nhóm này.", "info")
-        return redirect(_assessment_url(result.assessment.id))
+        return redirect(url_for("assess.form", assessment_id=result.assessment.id))
     line = operations.line_of(db.session, current_user, drive)
     return render_template("drives/join.html", form=form, line=line, **context)

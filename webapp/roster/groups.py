@@ -6,6 +6,8 @@ import unicodedata
 
 from wtforms import SelectChoice
 
+from ..models import Unit, UnitKind
+
 GROUPS = ("III", "IV", "V")
 GROUP_LABELS = {
     "III": "Người lao động",
@@ -21,6 +23,7 @@ _ALIASES = {
     "v": "V", "5": "V", "học sinh sinh viên": "V", "học sinh sinh viên học viên": "V",
     "học sinh": "V", "sinh viên": "V", "học viên": "V", "hssv": "V",
 }
+_STUDENT_UNITS = (UnitKind.HIGH_SCHOOL, UnitKind.CONTINUING_ED, UnitKind.COLLEGE)
 _PREFIX = re.compile(r"^(phụ lục|pl|nhóm)\s*")
 _PUNCTUATION = re.compile(r"[,.;:/\-–()]+")
 
@@ -42,6 +45,11 @@ def group_label(appendix: str) -> str:
     """'IV' → 'Phụ lục IV – Cán bộ, công chức, viên chức'."""
     label = GROUP_LABELS.get(appendix)
     return f"Phụ lục {appendix} – {label}" if label else f"Phụ lục {appendix}"
+
+
+def default_group(unit: Unit) -> str:
+    """The group a form starts on: students in schools for them, public servants elsewhere."""
+    return "V" if unit.kind in _STUDENT_UNITS else "IV"
 
 
 def group_choices() -> list[SelectChoice]:

@@ -14,7 +14,7 @@ from ..models import AssessmentStatus, AssessmentYear, Membership, Unit
 from . import operations, queries
 from .csvfile import MAX_BYTES, ImportFileError, decode, template_csv
 from .forms import AddMemberForm, EmptyForm, ImportConfirmForm, ImportUploadForm, MemberForm
-from .groups import GROUP_LABELS, GROUPS, group_label
+from .groups import GROUP_LABELS, GROUPS, default_group, group_label
 from .permissions import managed_unit
 
 bp = Blueprint("roster", __name__)
@@ -66,7 +66,8 @@ def add(unit_id: int):
     if request.method == "GET":
         chosen = queries.pick_year(years, _year_arg())
         form.year_id.data = chosen.id if chosen else None
-        form.appendix.data = request.args.get("appendix") if request.args.get("appendix") in GROUPS else "IV"
+        asked = request.args.get("appendix")
+        form.appendix.data = asked if asked in GROUPS else default_group(unit)
     elif form.validate_on_submit():
         year = next(y for y in years if y.id == form.year_id.data)
         try:
