@@ -217,3 +217,19 @@ def test_registered_member_exports_consent_time(client):
     assert data["profile"]["email"] == "chau@example.vn" and data["profile"]["phone"] is None
     assert data["profile"]["consent_at"] and data["profile"]["created_at"]
     assert data["memberships"] == [] and data["roles"] == []
+
+
+def test_csrf_enforced_on_delete(app, login, db_session, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    member = make_user()
+    member_id = member.id
+    client = login(member)
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 400
+    db_session.expire_all()
+    assert db_session.get(User, member_id) is not None
+    page = client.get("/account/delete").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/account/delete", data={"password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(User, member_id) is None
