@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from itertools import count
 
 import pytest
+from hypothesis import settings
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -21,6 +22,10 @@ from webapp import create_app, criteria_store, migrate
 from webapp.models import (
     Area, AssessmentYear, Membership, Role, RoleGrant, Unit, UnitKind, User, YearKind,
 )
+
+# Property tests check behaviour, not speed: a loaded CI machine must not fail them.
+settings.register_profile("cdht", deadline=None)
+settings.load_profile("cdht")
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-check"
 PASSWORD = "mat-khau-thu-nghiem"
