@@ -208,13 +208,20 @@ def _clean_note(text: str | None) -> str | None:
     return text or None
 
 
-def _store_self_answers(assessment: Assessment, values: Mapping[str, int | bool | None],
-                        notes: Mapping[str, str]) -> None:
+def _checked(assessment: Assessment, values: Mapping[str, int | bool | None],
+             notes: Mapping[str, str]) -> tuple[dict[str, int | None], dict[str, str | None]]:
+    """Validate every value and note before anything is written, so nothing is half-saved."""
     criteria_set = criteria_of(assessment)
     checked = {code: _check_value(criteria_set, code, value) for code, value in values.items()}
     cleaned = {code: _clean_note(text) for code, text in notes.items()}
     for code in cleaned:
         _check_value(criteria_set, code, None)
+    return checked, cleaned
+
+
+def _store_self_answers(assessment: Assessment, values: Mapping[str, int | bool | None],
+                        notes: Mapping[str, str]) -> None:
+    checked, cleaned = _checked(assessment, values, notes)
     for code, value in checked.items():
         _answer(assessment, code).self_value = value
     for code, note in cleaned.items():
@@ -223,11 +230,7 @@ def _store_self_answers(assessment: Assessment, values: Mapping[str, int | bool 
 
 def _store_head_answers(assessment: Assessment, values: Mapping[str, int | bool | None],
                         comments: Mapping[str, str]) -> None:
-    criteria_set = criteria_of(assessment)
-    checked = {code: _check_value(criteria_set, code, value) for code, value in values.items()}
-    cleaned = {code: _clean_note(text) for code, text in comments.items()}
-    for code in cleaned:
-        _check_value(criteria_set, code, None)
+    checked, cleaned = _checked(assessment, values, comments)
     for answer in assessment.answers:
         given = checked.get(answer.index_code)
         answer.head_value = given if given is not None else answer.self_value
