@@ -123,3 +123,13 @@ def test_replayed_submission_with_same_client_id_is_applied_once(db_session, mak
     assert assessment.version == version
     submits = [e for e in _events(db_session, assessment) if e.action == "submit"]
     assert len(submits) == 1
+
+
+def test_a_replay_after_withdrawal_does_not_submit_again(db_session, make_assessment):
+    assessment = make_assessment()
+    member = assessment.membership.user
+    client_id = "7a8c3f1e-0000-4000-8000-000000000002"
+    operations.submit(db_session, member, assessment, client_id=client_id)
+    operations.withdraw(db_session, member, assessment)
+    operations.submit(db_session, member, assessment, client_id=client_id)
+    assert assessment.status is S.DRAFT

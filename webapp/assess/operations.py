@@ -85,8 +85,10 @@ def submit(
     notes: Mapping[str, str] | None = None, client_id: str | None = None,
 ) -> Assessment:
     """Send the assessment to the head; every index must be answered."""
-    if client_id and assessment.client_id == client_id and assessment.status is not S.DRAFT:
-        return assessment  # the same submission replayed from the phone's queue
+    if client_id and assessment.client_id == client_id:
+        # The same submission replayed from the phone's queue: even after a withdrawal,
+        # an old queued copy must not submit again.
+        return assessment
     _require_status(assessment, EDITABLE)
     _require_open_year(assessment.membership)
     if values is not None:
