@@ -70,7 +70,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group("export")
 def export_group() -> None:
-    """Export report CSV files (UTF-8 with BOM; columns in docs/csv-columns.md)."""
+    """Export report CSV files (UTF-8 with BOM; columns in the README)."""
 
 
 @export_group.command("units")

@@ -2,7 +2,7 @@
 
 Row generators yield lists (header of machine codes first); `csv_chunks` turns them into
 UTF-8 text with a BOM (so Excel reads Vietnamese), neutralising formula cells. The columns
-are documented, with their Vietnamese labels, in docs/csv-columns.md.
+are documented, with their Vietnamese labels, in the README (section "CSV exports").
 """
 from __future__ import annotations
 
