@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
+from ..assess.queries import roster_lines
 from ..contacts import normalise_contact
-from ..models import Assessment, AssessmentYear, AuditEvent, Membership, Unit, User, utcnow
+from ..models import Assessment, AuditEvent, Membership, User, utcnow
 from ..models.base import as_utc
 
 GROUP_LABELS = {
@@ -84,28 +85,13 @@ def authenticate(session: Session, contact: str, password: str) -> User | None:
     return user
 
 
-def memberships_of(session: Session, user: User) -> list[Membership]:
-    """The roster lines that name this user, newest year first."""
-    return list(
-        session.scalars(
-            select(Membership)
-            .join(Membership.year)
-            .join(Membership.unit)
-            .where(Membership.user_id == user.id)
-            .options(contains_eager(Membership.year), contains_eager(Membership.unit),
-                     selectinload(Membership.assessment))
-            .order_by(AssessmentYear.starts_on.desc(), Unit.name)
-        )
-    )
-
-
 def export_member_data(session: Session, user: User) -> dict[str, Any]:
     """Everything we hold about the member, as JSON-ready data (no password hash).
 
     Audit events about their assessments say what happened and when, and whether the member
     did it, never who else did.
     """
-    memberships = memberships_of(session, user)
+    memberships = roster_lines(session, user)
     assessment_ids = [m.assessment.id for m in memberships if m.assessment is not None]
     events: dict[int, list[AuditEvent]] = {}
     if assessment_ids:
@@ -211,7 +197,7 @@ def delete_account(session: Session, user: User) -> None:
     denominator). Audit events stay without a link to the person: the database sets their
     actor to NULL when the account goes.
     """
-    for membership in memberships_of(session, user):
+    for membership in roster_lines(session, user):
         if membership.assessment is not None:
             session.delete(membership.assessment)  # answers go with it
         membership.user = None

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..assess.queries import roster_lines
 from ..db import db
 from ..roster.operations import match_memberships
 from ..templating import VIETNAM
@@ -102,7 +103,7 @@ def logout():
 @bp.get("/account")
 @login_required
 def account():
-    memberships = operations.memberships_of(db.session, current_user)
+    memberships = roster_lines(db.session, current_user)
     return render_template(
         "auth/account.html", memberships=memberships, group_label=operations.group_label
     )
