@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from criteria.model import CriteriaError, CriteriaSet, version_tuple
+from criteria.model import CriteriaError, CriteriaSet
 from criteria.validate import parse
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
