@@ -58,14 +58,19 @@ def _open_year_choices(form) -> list[AssessmentYear]:  # type: ignore[no-untyped
     return years
 
 
+def _preselect_year(form, years: list[AssessmentYear]) -> None:  # type: ignore[no-untyped-def]
+    """On first display, the year asked for in the URL, else the newest open one."""
+    chosen = queries.pick_year(years, _year_arg())
+    form.year_id.data = chosen.id if chosen else None
+
+
 @bp.route("/<int:unit_id>/roster/add", methods=["GET", "POST"])
 def add(unit_id: int):
     unit = managed_unit(unit_id)
     form = AddMemberForm()
     years = _open_year_choices(form)
     if request.method == "GET":
-        chosen = queries.pick_year(years, _year_arg())
-        form.year_id.data = chosen.id if chosen else None
+        _preselect_year(form, years)
         asked = request.args.get("appendix")
         form.appendix.data = asked if asked in GROUPS else default_group(unit)
     elif form.validate_on_submit():
@@ -146,8 +151,7 @@ def import_upload(unit_id: int):
     form = ImportUploadForm()
     years = _open_year_choices(form)
     if request.method == "GET":
-        chosen = queries.pick_year(years, _year_arg())
-        form.year_id.data = chosen.id if chosen else None
+        _preselect_year(form, years)
         return _import_page(unit, form)
     if not form.validate_on_submit():
         return _import_page(unit, form, status=422)
