@@ -99,6 +99,7 @@ class CriteriaSet:
                             "title": i.title,
                             "description": i.description,
                             "max_points": i.max_points,
+                            "allowed_points": list(self.allowed_points(i.code)),
                             "levels": [
                                 {"points": lv.points, "label": lv.label, "description": lv.description}
                                 for lv in i.levels
@@ -110,6 +111,28 @@ class CriteriaSet:
                 for c in self.criteria
             ],
         }
+
+    def index(self, code: str) -> Index:
+        """The index with this code (KeyError if the set has none)."""
+        for criterion in self.criteria:
+            for index in criterion.indices:
+                if index.code == code:
+                    return index
+        raise KeyError(code)
+
+    def allowed_points(self, index_code: str) -> tuple[int, ...]:
+        """The points an answer to this index may take, ascending: the one rule every entry
+        point (forms, API, JavaScript mirror, head's review) follows.
+
+        Boolean sets answer 0 or 1; a set with described levels takes only their points;
+        otherwise any whole number from 0 to the index's maximum.
+        """
+        index = self.index(index_code)
+        if self.answer_kind == "boolean":
+            return (0, 1)
+        if index.levels:
+            return tuple(level.points for level in index.levels)
+        return tuple(range(index.max_points + 1))
 
     def score(self, answers: Any) -> Result:
         """Validate answers (AnswerError) and score them under this set's rule."""

@@ -12,15 +12,23 @@ from datetime import date, timedelta
 from itertools import count
 
 import pytest
-from hypothesis import settings
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from webapp import create_app, criteria_store, migrate
 from webapp.models import (
-    Area, AssessmentYear, Membership, Role, RoleGrant, Unit, UnitKind, User, YearKind,
+    Area,
+    AssessmentYear,
+    Membership,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitKind,
+    User,
+    YearKind,
 )
 
 # Property tests check behaviour, not speed: a loaded CI machine must not fail them.
@@ -219,7 +227,7 @@ def full_answers(points: int = 8, codes: range = range(1, 11)) -> dict[str, int]
 @pytest.fixture
 def make_assessment(db_session: Session, make_unit, make_year, make_user, make_membership):  # type: ignore[no-untyped-def]
     """An assessment for a new member, optionally submitted: make_assessment(submit=True)."""
-    from webapp.assess import operations
+    from webapp.assessments import operations
 
     def _make(unit: Unit | None = None, year: AssessmentYear | None = None,
               user: User | None = None, appendix: str = "IV", points: int = 8,

@@ -6,11 +6,13 @@ committed once at the end when the response is a success and rolled back otherwi
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -74,6 +76,21 @@ class Database:
         if "db_session" not in g:
             g.db_session = self.sessionmaker_for(current_app)()
         return g.db_session
+
+    def get_or_404(self, model: type[T], object_id: int, message: str | None = None) -> T:
+        """The row with this id, or a Vietnamese 404 page (JSON under /api/)."""
+        found = self.session.get(model, object_id)
+        if found is None:
+            from .errors import fail
+
+            fail(404, message or "Không tìm thấy nội dung này; có thể nó đã bị xóa.")
+        return found
+
+    def rollback(self) -> None:
+        """Undo the request's changes, keeping the session (and the logged-in user) usable."""
+        session: Session | None = g.get("db_session")
+        if session is not None:
+            session.rollback()
 
     def remove(self, commit: bool) -> None:
         """End the current session: commit or roll back, then close."""

@@ -10,10 +10,20 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .assess import operations
+from .assessments import operations
 from .models import (
-    Area, AssessmentYear, Drive, Membership, Role, RoleGrant, Target, Unit, UnitKind, User,
-    YearKind, utcnow,
+    Area,
+    AssessmentYear,
+    Drive,
+    Membership,
+    Role,
+    RoleGrant,
+    Target,
+    Unit,
+    UnitKind,
+    User,
+    YearKind,
+    utcnow,
 )
 
 DEMO_PASSWORD = "hoctap2026"
@@ -99,7 +109,7 @@ def _create(session: Session) -> None:
     session.add_all(lines)
     session.flush()
     # Two of the three students already confirmed, so the school starts at 2 of 3 (66.7%).
-    for line, points in zip(lines[:2], (8, 9)):
+    for line, points in zip(lines[:2], (8, 10), strict=True):
         _confirmed(session, line, principal, points)
     session.add(Drive(unit=school, year=school_year, appendix="V", section="10A1",
                       expires_at=utcnow() + timedelta(days=30), created_by=principal))

@@ -1,9 +1,14 @@
-"""Error pages in Vietnamese (JSON under /api/), and never a traceback."""
+"""Where an error becomes a response: Vietnamese pages (JSON under /api/), never a traceback.
+
+Business rules raise `DomainError`; a route that wants to show the message next to a form
+field catches it, anything else reaches `handle_domain_error` here.
+"""
 from __future__ import annotations
 
 from typing import NoReturn
 
 from flask import Flask, abort, current_app, jsonify, make_response, render_template
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -14,11 +19,12 @@ MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không đúng. Vui lòng quay lại và thử lại."),
     401: ("Cần đăng nhập", "Vui lòng đăng nhập để tiếp tục."),
     403: ("Không có quyền truy cập", "Tài khoản của bạn không có quyền xem trang này."),
-    404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã bị xoá."),
+    404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã bị xóa."),
     405: ("Thao tác không được hỗ trợ", "Trang này không nhận thao tác vừa gửi."),
     409: ("Dữ liệu đã thay đổi", "Có người vừa thay đổi dữ liệu này. Vui lòng tải lại trang."),
     410: ("Không còn hiệu lực", "Nội dung này không còn hiệu lực."),
     413: ("Dữ liệu quá lớn", "Tệp hoặc nội dung gửi lên quá lớn."),
+    422: ("Dữ liệu chưa hợp lệ", "Vui lòng kiểm tra lại thông tin vừa nhập."),
     500: ("Đã xảy ra lỗi", "Hệ thống gặp sự cố. Dữ liệu chưa được lưu; vui lòng thử lại sau."),
 }
 CSRF_MESSAGE = (
@@ -27,7 +33,26 @@ CSRF_MESSAGE = (
 )
 
 
-def render_error(code: int, title: str | None = None, message: str | None = None):
+class DomainError(Exception):
+    """A business rule refused an action: `message` is Vietnamese, for the person acting.
+
+    `field` names the form field it concerns (if any); `status` is the HTTP answer when the
+    error reaches `handle_domain_error`: 422 for input that cannot be taken, 409 when someone
+    else changed the data first, 404/410 for what is gone.
+    """
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+    @property
+    def is_conflict(self) -> bool:
+        return self.status == 409
+
+
+def render_error(code: int, title: str | None = None, message: str | None = None) -> ResponseReturnValue:
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
     title, message = title or default_title, message or default_message
     if wants_json():
@@ -40,18 +65,23 @@ def fail(code: int, message: str, title: str | None = None) -> NoReturn:
     abort(make_response(render_error(code, title, message)))
 
 
-def handle_http_error(error: HTTPException):
+def handle_domain_error(error: DomainError) -> ResponseReturnValue:
+    return render_error(error.status, None, error.message)
+
+
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     if error.response is not None:  # a login redirect or a page made by `fail`
         return error.response
     return render_error(error.code or 500)
 
 
-def handle_csrf_error(_error: CSRFError):
+def handle_csrf_error(_error: CSRFError) -> ResponseReturnValue:
     return render_error(400, *CSRF_MESSAGE)
 
 
-def handle_unexpected(error: Exception):
-    db.remove(commit=False)
+def handle_unexpected(error: Exception) -> ResponseReturnValue:
+    # Roll back but keep the session open: the error page still shows who is logged in.
+    db.rollback()
     current_app.logger.exception("Unhandled error")
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return handle_http_error(error)
@@ -59,6 +89,7 @@ def handle_unexpected(error: Exception):
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

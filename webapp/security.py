@@ -1,14 +1,13 @@
-"""Access control helpers and response headers.
-
-Views never decide access inline: they ask a domain predicate (`user.heads(unit)`,
-`user.aggregates(area)`, ...) and pass the answer to `ensure`.
-"""
+"""Login management and the headers every response carries (access itself is `webapp.access`)."""
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING
 
-from flask import Flask, Response, abort, request
-from flask_login import LoginManager, current_user
+from flask import Flask, Response, request
+from flask_login import LoginManager
+
+if TYPE_CHECKING:
+    from .models import User
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -36,21 +35,6 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def deny() -> NoReturn:
-    """Answer a refused request: log in first if anonymous, otherwise 403."""
-    if not current_user.is_authenticated:
-        if wants_json():
-            abort(401)
-        abort(login_manager.unauthorized())
-    abort(403)
-
-
-def ensure(allowed: bool) -> None:
-    """Refuse the request unless `allowed` (the answer of a permission predicate)."""
-    if not allowed:
-        deny()
-
-
 def set_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -66,7 +50,7 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str):  # type: ignore[no-untyped-def]
+def load_user(user_id: str) -> User | None:
     from .db import db
     from .models import User
 

@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import Flask
 
+from . import access
+from .groups import group_label
 from .models.base import as_utc
 
 # Vietnam keeps UTC+7 all year (no daylight saving), so no time-zone database is needed.
@@ -25,3 +27,7 @@ def format_date(day: date | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_vn"] = format_datetime
     app.jinja_env.filters["date_vn"] = format_date
+    # `{{ code|group_label }}` for members, `{{ code|group_label(appendix=True) }}` elsewhere.
+    app.jinja_env.filters["group_label"] = group_label
+    # Templates ask the same predicates as the routes: `access.can_manage_unit(current_user, unit)`.
+    app.jinja_env.globals["access"] = access

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from webapp.errors import DomainError
 from webapp.models import Area, AuditEvent, Target
 
 
@@ -77,9 +78,9 @@ def test_move_operation_refuses_descendant(db_session, admin, make_area):
 
     city = make_area("Tỉnh A")
     ward = make_area("Xã B", parent=city)
-    with pytest.raises(operations.AdminError, match="cấp dưới"):
+    with pytest.raises(DomainError, match="cấp dưới"):
         operations.move_area(db_session, admin, city, ward)
-    with pytest.raises(operations.AdminError):
+    with pytest.raises(DomainError):
         operations.move_area(db_session, admin, city, city)
 
 

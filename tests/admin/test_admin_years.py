@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from webapp.assess import operations as assess_ops
+from webapp.assessments import operations as assess_ops
+from webapp.errors import DomainError
 from webapp.models import AssessmentYear, AuditEvent, YearKind
 
 
@@ -59,7 +60,7 @@ def test_close_freezes_assessments_and_is_audited(admin_client, db_session, make
         AuditEvent.subject_type == "assessment_year", AuditEvent.subject_id == year.id))
     assert (event.action, event.from_status, event.to_status) == ("close", "open", "closed")
 
-    with pytest.raises(assess_ops.OperationError):
+    with pytest.raises(DomainError):
         assess_ops.submit(db_session, member, draft)
 
     admin_client.post(f"/admin/years/{year.id}/toggle")

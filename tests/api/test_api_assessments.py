@@ -6,7 +6,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from webapp.assess import operations
+from webapp.assessments import operations
 from webapp.models import AssessmentStatus, AuditEvent, Role
 
 
@@ -169,12 +169,12 @@ def test_save_draft_after_submission_is_409(login, make_assessment):
 
 def test_submit_and_replay_is_idempotent(login, draft, db_session):
     api = login(owner_of(draft))
-    body = {"client_id": str(uuid.uuid4()), "answers": answers(9), "notes": {"3": "CLB"}}
+    body = {"client_id": str(uuid.uuid4()), "answers": answers(10), "notes": {"3": "CLB"}}
     first = api.post(f"/api/assessments/{draft.id}/submit", json=body)
     assert first.status_code == 200
     reply = first.get_json()
     assert reply == {
-        "status": "submitted", "assessment_id": draft.id, "self_total": 90,
+        "status": "submitted", "assessment_id": draft.id, "self_total": 100,
         "self_achieved": True, "status_url": f"/assess/{draft.id}/status",
     }
     again = api.post(f"/api/assessments/{draft.id}/submit", json=body)
@@ -188,7 +188,7 @@ def test_submit_and_replay_is_idempotent(login, draft, db_session):
 
 def test_replay_after_withdraw_changes_nothing(login, draft, db_session):
     api = login(owner_of(draft))
-    body = {"client_id": str(uuid.uuid4()), "answers": answers(9), "notes": {}}
+    body = {"client_id": str(uuid.uuid4()), "answers": answers(10), "notes": {}}
     first = api.post(f"/api/assessments/{draft.id}/submit", json=body).get_json()
     db_session.expire_all()
     operations.withdraw(db_session, owner_of(draft), draft)
@@ -202,7 +202,7 @@ def test_replay_after_withdraw_changes_nothing(login, draft, db_session):
 
 def test_replay_after_head_confirmed_gives_same_reply(login, draft, db_session, make_user, grant):
     api = login(owner_of(draft))
-    body = {"client_id": str(uuid.uuid4()), "answers": answers(9), "notes": {}}
+    body = {"client_id": str(uuid.uuid4()), "answers": answers(10), "notes": {}}
     first = api.post(f"/api/assessments/{draft.id}/submit", json=body).get_json()
     head = make_user()
     grant(head, Role.UNIT_HEAD, unit=draft.membership.unit)
@@ -218,7 +218,7 @@ def test_replay_after_head_confirmed_gives_same_reply(login, draft, db_session, 
 def test_new_submission_after_head_confirmed_is_409(login, draft, db_session, make_user, grant):
     api = login(owner_of(draft))
     api.post(f"/api/assessments/{draft.id}/submit",
-             json={"client_id": str(uuid.uuid4()), "answers": answers(9)})
+             json={"client_id": str(uuid.uuid4()), "answers": answers(10)})
     head = make_user()
     grant(head, Role.UNIT_HEAD, unit=draft.membership.unit)
     db_session.expire_all()
@@ -230,7 +230,7 @@ def test_new_submission_after_head_confirmed_is_409(login, draft, db_session, ma
     assert "Đã xác nhận" in reply.get_json()["message"]
     db_session.expire_all()
     assert draft.status is AssessmentStatus.CONFIRMED
-    assert draft.answers_by_index()["1"].self_value == 9
+    assert draft.answers_by_index()["1"].self_value == 10
 
 
 def test_client_id_of_another_assessment_is_409(login, make_assessment, db_session):
@@ -251,7 +251,7 @@ def test_submit_out_of_range_is_422(login, draft, db_session):
     reply = login(owner_of(draft)).post(f"/api/assessments/{draft.id}/submit",
                                         json={"client_id": str(uuid.uuid4()), "answers": values})
     assert reply.status_code == 422
-    assert "từ 0 đến 10" in reply.get_json()["message"]
+    assert "một trong các mức: 0, 5, 8, 10" in reply.get_json()["message"]
     db_session.expire_all()
     assert draft.status is AssessmentStatus.DRAFT
     assert submit_events(db_session, draft) == 0
@@ -301,7 +301,7 @@ def csrf_on(app):
 
 def test_csrf_required_on_put_and_post(csrf_on, login, draft, db_session):
     api = login(owner_of(draft))
-    body = {"client_id": str(uuid.uuid4()), "answers": answers(9)}
+    body = {"client_id": str(uuid.uuid4()), "answers": answers(10)}
     refused = api.post(f"/api/assessments/{draft.id}/submit", json=body)
     assert refused.status_code == 400
     assert refused.is_json
@@ -324,3 +324,19 @@ def test_csrf_missing_on_put_is_400(csrf_on, login, draft):
                                        json={"answers": {"1": 5}})
     assert reply.status_code == 400
     assert reply.is_json
+
+
+def test_api_refuses_the_points_the_form_refuses(login, draft, db_session):
+    """One rule (CriteriaSet.allowed_points): 7 is not a level of the 2023.1 sets, anywhere."""
+    client = login(owner_of(draft))
+    reply = client.put(f"/api/assessments/{draft.id}/draft", json={"answers": {"1": 7}})
+    assert reply.status_code == 422
+    assert reply.get_json()["message"] == "Điểm của chỉ số 1 phải là một trong các mức: 0, 5, 8, 10."
+    form = client.post(f"/assess/{draft.id}", data={"action": "save", **{f"answer-{c}": "8" for c in range(2, 11)},
+                                                     "answer-1": "7"})
+    assert form.status_code == 422
+    every_nine = {"client_id": str(uuid.uuid4()), "answers": answers(9)}
+    assert client.post(f"/api/assessments/{draft.id}/submit", json=every_nine).status_code == 422
+    db_session.expire_all()
+    assert draft.status is AssessmentStatus.DRAFT
+    assert {a.index_code: a.self_value for a in draft.answers}["1"] == 8

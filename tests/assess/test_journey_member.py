@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from webapp.assess import operations
+from webapp.assessments import operations
 from webapp.models import Assessment, AssessmentStatus, Role
 
 S = AssessmentStatus

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from webapp.assess import operations
-from webapp.assess.operations import Conflict, OperationError
+from webapp.assessments import operations
+from webapp.errors import DomainError
 from webapp.models import AssessmentStatus as S
 from webapp.models import AuditEvent
 
@@ -26,7 +26,7 @@ def test_start_pins_newest_criteria_version(db_session, make_assessment):
 def test_draft_may_be_incomplete_but_submit_needs_every_index(db_session, make_assessment):
     assessment = make_assessment()
     operations.save_draft(db_session, assessment.membership.user, assessment, {"1": None})
-    with pytest.raises(OperationError, match="chưa chấm điểm: 1"):
+    with pytest.raises(DomainError, match="chưa chấm điểm: 1"):
         operations.submit(db_session, assessment.membership.user, assessment)
     assert assessment.status is S.DRAFT
 
@@ -35,26 +35,29 @@ def test_submit_scores_with_the_engine(db_session, make_assessment):
     achieved = make_assessment(points=8, submit=True)
     assert achieved.status is S.SUBMITTED
     assert achieved.self_total == 80 and achieved.self_achieved is True
-    failed = make_assessment(points=7, submit=True)
-    assert failed.self_total == 70 and failed.self_achieved is False
+    failed = make_assessment(points=5, submit=True)
+    assert failed.self_total == 50 and failed.self_achieved is False
     assert failed.self_result["achieved"] is False
 
 
 def test_out_of_range_or_unknown_answers_are_refused(db_session, make_assessment):
     assessment = make_assessment()
     member = assessment.membership.user
-    with pytest.raises(OperationError, match="từ 0 đến 10"):
-        operations.save_draft(db_session, member, assessment, {"3": 11})
-    with pytest.raises(OperationError, match="Không có chỉ số"):
+    # The shipped 2023.1 sets take only their described levels (0, 5, 8, 10).
+    for value in (11, 7, -1):
+        with pytest.raises(DomainError, match="một trong các mức: 0, 5, 8, 10") as refused:
+            operations.save_draft(db_session, member, assessment, {"3": value})
+        assert refused.value.field == "3" and refused.value.status == 422
+    with pytest.raises(DomainError, match="Không có chỉ số"):
         operations.save_draft(db_session, member, assessment, {"99": 5})
 
 
 def test_head_confirms_on_own_points_and_every_change_is_audited(db_session, make_assessment, make_user):
     head = make_user(full_name="Hiệu trưởng")
     assessment = make_assessment(points=8, submit=True)
-    operations.confirm(db_session, head, assessment, assessment.version, head_values={"4": 4})
+    operations.confirm(db_session, head, assessment, assessment.version, head_values={"4": 0})
     assert assessment.status is S.CONFIRMED
-    assert assessment.head_total == 76 and assessment.confirmed_achieved is False
+    assert assessment.head_total == 72 and assessment.confirmed_achieved is False
     actions = [(e.action, e.from_status, e.to_status) for e in _events(db_session, assessment)]
     assert actions == [("create", None, "draft"), ("submit", "draft", "submitted"),
                        ("confirm", "submitted", "confirmed")]
@@ -64,14 +67,14 @@ def test_return_then_resubmit(db_session, make_assessment, make_user):
     head = make_user()
     assessment = make_assessment(submit=True)
     member = assessment.membership.user
-    with pytest.raises(OperationError, match="nhận xét"):
+    with pytest.raises(DomainError, match="nhận xét"):
         operations.return_for_correction(db_session, head, assessment, assessment.version, {})
     operations.return_for_correction(db_session, head, assessment, assessment.version,
                                      {"6": "Cần minh chứng chứng chỉ tiếng Anh"})
     assert assessment.status is S.RETURNED
     assert assessment.answers_by_index()["6"].head_comment == "Cần minh chứng chứng chỉ tiếng Anh"
-    operations.submit(db_session, member, assessment, {"6": 9})
-    assert assessment.status is S.SUBMITTED and assessment.self_total == 81
+    operations.submit(db_session, member, assessment, {"6": 10})
+    assert assessment.status is S.SUBMITTED and assessment.self_total == 82
 
 
 def test_withdraw_only_before_the_head_acts(db_session, make_assessment, make_user):
@@ -81,8 +84,9 @@ def test_withdraw_only_before_the_head_acts(db_session, make_assessment, make_us
     assert assessment.status is S.DRAFT
     operations.submit(db_session, member, assessment)
     operations.reject(db_session, make_user(), assessment, assessment.version, "Không trung thực")
-    with pytest.raises(Conflict):
+    with pytest.raises(DomainError) as conflict:
         operations.withdraw(db_session, member, assessment)
+    assert conflict.value.status == 409
 
 
 def test_a_stale_version_is_a_conflict_not_an_overwrite(db_session, make_assessment, make_user):
@@ -90,8 +94,9 @@ def test_a_stale_version_is_a_conflict_not_an_overwrite(db_session, make_assessm
     assessment = make_assessment(submit=True)
     seen_version = assessment.version
     operations.confirm(db_session, first, assessment, seen_version)
-    with pytest.raises(Conflict):
+    with pytest.raises(DomainError) as conflict:
         operations.reject(db_session, second, assessment, seen_version, "Chậm một bước")
+    assert conflict.value.status == 409
     assert assessment.status is S.CONFIRMED
 
 
@@ -99,7 +104,7 @@ def test_revoke_needs_a_reason(db_session, make_assessment, make_user):
     head = make_user()
     assessment = make_assessment(submit=True)
     operations.confirm(db_session, head, assessment, assessment.version)
-    with pytest.raises(OperationError, match="lý do"):
+    with pytest.raises(DomainError, match="lý do"):
         operations.revoke(db_session, head, assessment, assessment.version, "  ")
     operations.revoke(db_session, head, assessment, assessment.version, "Phát hiện khai sai")
     assert assessment.status is S.REVOKED
@@ -110,7 +115,7 @@ def test_closed_year_freezes_assessments(db_session, make_assessment, make_year)
     year = make_year()
     assessment = make_assessment(year=year)
     year.is_open = False
-    with pytest.raises(OperationError, match="đã khoá"):
+    with pytest.raises(DomainError, match="đã khoá"):
         operations.submit(db_session, assessment.membership.user, assessment)
 
 

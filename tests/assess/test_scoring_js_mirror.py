@@ -3,7 +3,7 @@
 Runs the ES module under `node` on many answer sets generated here: boundary cases and
 random ones, on the shipped points sets and on synthetic sets for the rules they do not use
 (a minimum per criterion; count rules). Complete answer sets are compared with
-`CriteriaSet.score`, partial ones with `webapp.assess.progress.live_score`.
+`CriteriaSet.score`, partial ones with `webapp.assessments.progress.live_score`.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import criteria
-from webapp.assess.progress import live_score
+from webapp.assessments.progress import live_score
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not on PATH: the JS mirror of the engine cannot run")

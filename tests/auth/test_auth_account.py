@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from webapp.assess import operations as assess_ops
+from webapp.assessments import operations as assess_ops
 from webapp.models import Answer, Assessment, AuditEvent, Membership, Role, User
 
 PASSWORD = "mat-khau-thu-nghiem"  # the make_user default (tests cannot import conftest)

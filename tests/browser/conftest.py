@@ -64,9 +64,17 @@ class Site:
 
 
 def _seed(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    from webapp.assess import operations
+    from webapp.assessments import operations
     from webapp.models import (
-        Area, AssessmentYear, Membership, Role, RoleGrant, Unit, UnitKind, User, YearKind,
+        Area,
+        AssessmentYear,
+        Membership,
+        Role,
+        RoleGrant,
+        Unit,
+        UnitKind,
+        User,
+        YearKind,
     )
 
     ids: dict[str, int] = {}

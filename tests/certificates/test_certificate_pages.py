@@ -7,7 +7,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from webapp import tokens
-from webapp.assess import operations
+from webapp.assessments import operations
 from webapp.models import Role, User
 
 ROLES = ["anonymous", "owner", "member_same_unit", "member_other_unit", "head_this_unit",
@@ -71,7 +71,7 @@ def test_certificate_is_for_the_owner_only(role, people, client, login, db_sessi
         assert reply.status_code == 403
 
 
-@pytest.mark.parametrize("confirm, points", [(False, 8), (True, 4)])
+@pytest.mark.parametrize("confirm, points", [(False, 8), (True, 5)])
 def test_no_certificate_without_a_confirmed_title(confirm, points, people, login, db_session):
     users, line = people
     assessment = decided(db_session, users, line, points=points, confirm=confirm)
@@ -116,7 +116,7 @@ def test_revoked_title_answers_410_without_the_reason(app, people, client, db_se
 
 def test_confirmed_but_not_achieved_has_no_title(app, people, client, db_session):
     users, line = people
-    assessment = decided(db_session, users, line, points=4)
+    assessment = decided(db_session, users, line, points=5)
     reply = client.get(verify_path(app, assessment.id))
     assert reply.status_code == 200
     page = reply.get_data(as_text=True)

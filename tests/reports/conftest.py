@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.assess import operations
+from webapp.assessments import operations
 from webapp.models import Role, Target, UnitKind, User
 
 # outcome -> (submitted, self_achieved, confirmed_achieved) as the reports must count them
@@ -136,7 +136,7 @@ def _play(session, outcome: str, member, line, head) -> None:
     if outcome == "none":
         return
     assessment = operations.start(session, member, line)
-    operations.save_draft(session, member, assessment, _answers(4 if outcome == "submitted_fail" else 8))
+    operations.save_draft(session, member, assessment, _answers(5 if outcome == "submitted_fail" else 8))
     if outcome == "draft":
         return
     operations.submit(session, member, assessment)
@@ -148,6 +148,6 @@ def _play(session, outcome: str, member, line, head) -> None:
         if outcome == "revoked":
             operations.revoke(session, head, assessment, assessment.version, "Khai sai")
     elif outcome == "confirmed_fail":
-        operations.confirm(session, head, assessment, assessment.version, _answers(4))
+        operations.confirm(session, head, assessment, assessment.version, _answers(5))
     elif outcome == "rejected":
         operations.reject(session, head, assessment, assessment.version, "Không đủ minh chứng")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.assess import operations
+from webapp.assessments import operations
 from webapp.tokens import MEMBER_QR, make_token
 
 HEADS = ("head", "second_head", "aggregator")

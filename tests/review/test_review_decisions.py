@@ -61,14 +61,14 @@ def test_confirm_with_default_points_scores_the_members_answers(db_session, logi
 
 def test_confirm_with_a_lowered_index_is_confirmed_but_not_achieved(db_session, login, scene):
     a = scene.assessment
-    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm", points={"4": 4}))
+    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm", points={"4": 0}))
     assert response.status_code == 302
     db_session.expire_all()
     assert a.status is S.CONFIRMED
-    assert a.head_total == 76 and a.confirmed_achieved is False
-    assert a.answers_by_index()["4"].head_value == 4
+    assert a.head_total == 72 and a.confirmed_achieved is False
+    assert a.answers_by_index()["4"].head_value == 0
     page = login(scene.head).get(f"/review/{a.id}").get_data(as_text=True)
-    assert "Chưa đạt danh hiệu" in page and "76" in page
+    assert "Chưa đạt danh hiệu" in page and "72" in page
     assert any(reason["index_code"] == "4" for reason in a.head_result["reasons"])
     assert "Thu hồi danh hiệu" in page
 

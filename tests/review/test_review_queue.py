@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
-from webapp.assess import operations
+from webapp.assessments import operations
 from webapp.models import utcnow
 from webapp.review import queries
 

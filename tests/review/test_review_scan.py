@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from webapp.tokens import CERTIFICATE, DRIVE, MEMBER_QR, make_token
 
-INVALID = "Mã QR không hợp lệ hoặc đã hết hạn. Nhờ người đánh giá mở lại mã trên điện thoại."
+INVALID = "Mã QR không hợp lệ hoặc đã hết hạn. Nhờ người tự đánh giá mở lại mã trên điện thoại."
 
 
 def _token(app, purpose, payload):

@@ -165,7 +165,7 @@ def test_template_round_trips(world, login, upload, db_session):  # type: ignore
     data = response.data
     assert data.startswith(b"\xef\xbb\xbf")
     assert "Họ và tên" in data.decode("utf-8-sig")
-    filled = data + "Nguyễn Văn Mẫu,0901000009,IV,Tổ Văn\r\n".encode("utf-8")
+    filled = data + "Nguyễn Văn Mẫu,0901000009,IV,Tổ Văn\r\n".encode()
     page = upload(client, world.unit, world.year, filled).get_data(as_text=True)
     assert "Thêm mới" in page and "Nguyễn Văn Mẫu" in page and "Từ chối" not in page
 
@@ -205,8 +205,8 @@ def test_bad_files_are_explained_and_write_nothing(world, login, upload, db_sess
         b"": "Tệp trống",
         b"   \n": "Tệp trống",
         b"PK\x03\x04binary": "Đây là tệp Excel",
-        "Họ và tên,Nhóm\nAn,V\n".encode("utf-8"): "Không tìm thấy cột “Số điện thoại hoặc email”",
-        "Tên;SĐT;Nhóm\n".encode("utf-8"): "chỉ có dòng tiêu đề",
+        "Họ và tên,Nhóm\nAn,V\n".encode(): "Không tìm thấy cột “Số điện thoại hoặc email”",
+        "Tên;SĐT;Nhóm\n".encode(): "chỉ có dòng tiêu đề",
         "Tên,Phone,Nhóm\nVà,0901000001,V\n".encode("cp1258"): "UTF-8",
         HEADER.encode() + b"x" * (300 * 1024): "Tệp quá lớn",
     }

@@ -1,62 +1,24 @@
 """Forms of the administration pages, with Vietnamese messages."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import (
-    DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
 )
 from wtforms.widgets import TextInput
 
+from ..forms import CHOOSE, REQUIRED, BaseForm
+from ..groups import group_choices
 from ..models import Role, UnitKind, YearKind
 
-REQUIRED = "Vui lòng nhập thông tin này."
-CHOOSE = "Vui lòng chọn một mục."
 PERCENT_RANGE = "Nhập một số từ 0 đến 100."
 
 LEVEL_SUGGESTIONS = ("Tỉnh/Thành phố", "Xã/Phường/Đặc khu", "Quận/Huyện (trước 7/2025)")
-GROUP_CHOICES = [
-    SelectChoice("", "Tất cả các nhóm"),
-    SelectChoice("III", "Phụ lục III – Người lao động"),
-    SelectChoice("IV", "Phụ lục IV – Cán bộ, công chức, viên chức"),
-    SelectChoice("V", "Phụ lục V – Học sinh, sinh viên"),
-]
-GROUP_LABELS = {choice.value or None: choice.label for choice in GROUP_CHOICES}
-
-# WTForms' own messages (for values it cannot parse) in Vietnamese.
-_MESSAGES_VI = {
-    "This field is required.": REQUIRED,
-    "Not a valid choice.": CHOOSE,
-    "Invalid Choice: could not coerce.": CHOOSE,
-    "Not a valid decimal value.": "Vui lòng nhập một số, ví dụ 55 hoặc 55,5.",
-    "Not a valid float value.": "Vui lòng nhập một số.",
-    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
-    "Not a valid date value.": "Vui lòng nhập ngày theo dạng ngày/tháng/năm.",
-    "The CSRF token is missing.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
-    "The CSRF token is invalid.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
-    "The CSRF token has expired.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
-    "The CSRF tokens do not match.": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
-}
-
-
-class _VietnameseTranslations:
-    def gettext(self, string: str) -> str:
-        return _MESSAGES_VI.get(string, string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)
-
-
-class AdminForm(FlaskForm):
-    """A FlaskForm (CSRF) whose built-in messages are Vietnamese."""
-
-    class Meta:
-        def get_translations(self, form):  # type: ignore[no-untyped-def]
-            return _VietnameseTranslations()
-
-
-class ActionForm(AdminForm):
-    """A one-button action (delete, open/close, revoke): only the CSRF token."""
 
 
 def optional_id(value: object) -> int | None:
@@ -81,7 +43,7 @@ def _stripped(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-class AreaForm(AdminForm):
+class AreaForm(BaseForm):
     code = StringField("Mã địa bàn", filters=[_stripped],
                        validators=[DataRequired(REQUIRED), Length(max=32, message="Tối đa 32 ký tự.")])
     name = StringField("Tên địa bàn", filters=[_stripped],
@@ -94,11 +56,11 @@ class AreaCreateForm(AreaForm):
     parent_id = SelectField("Thuộc địa bàn", coerce=optional_id)
 
 
-class AreaMoveForm(AdminForm):
+class AreaMoveForm(BaseForm):
     parent_id = SelectField("Chuyển vào địa bàn", coerce=optional_id)
 
 
-class UnitForm(AdminForm):
+class UnitForm(BaseForm):
     code = StringField("Mã đơn vị", filters=[_stripped],
                        validators=[DataRequired(REQUIRED), Length(max=32, message="Tối đa 32 ký tự.")])
     name = StringField("Tên đơn vị", filters=[_stripped],
@@ -114,7 +76,7 @@ class UnitForm(AdminForm):
         _require_choice(field)
 
 
-class YearForm(AdminForm):
+class YearForm(BaseForm):
     label = StringField("Tên năm đánh giá", filters=[_stripped],
                         validators=[DataRequired(REQUIRED), Length(max=40, message="Tối đa 40 ký tự.")])
     kind = SelectField("Loại năm", choices=[SelectChoice(k.value, k.label) for k in YearKind],
@@ -127,7 +89,7 @@ class YearForm(AdminForm):
             raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")
 
 
-class GrantForm(AdminForm):
+class GrantForm(BaseForm):
     contact = StringField("Số điện thoại hoặc email của người được cấp quyền", filters=[_stripped],
                           validators=[DataRequired(REQUIRED), Length(max=254, message="Quá dài.")])
     role = SelectField("Quyền", choices=[SelectChoice(r.value, r.label) for r in Role],
@@ -136,10 +98,10 @@ class GrantForm(AdminForm):
     area_id = SelectField("Địa bàn (với cán bộ tổng hợp)", coerce=optional_id)
 
 
-class TargetForm(AdminForm):
+class TargetForm(BaseForm):
     year_id = SelectField("Năm đánh giá", coerce=optional_id)
     area_id = SelectField("Địa bàn", coerce=optional_id)
-    appendix = SelectField("Nhóm", choices=GROUP_CHOICES)
+    appendix = SelectField("Nhóm", choices=group_choices(all_groups=True))
     percentage = CommaDecimalField("Chỉ tiêu (%)", places=2, validators=[
         InputRequired(REQUIRED), NumberRange(0, 100, message=PERCENT_RANGE)])
 

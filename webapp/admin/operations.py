@@ -3,7 +3,7 @@
 Each action takes the session, the acting administrator and the data, checks what the
 database cannot say in Vietnamese (duplicates, moving a node under itself, deleting a node
 that still holds things), changes state, writes an audit event and flushes. The request
-commits. Who may act is checked by the caller (`user.is_admin`).
+commits. Who may act is `webapp.access.is_admin`; refusals are `DomainError`s.
 """
 from __future__ import annotations
 
@@ -17,22 +17,20 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..contacts import normalise_contact
+from ..errors import DomainError
 from ..models import (
-    Area, AssessmentYear, Role, RoleGrant, Target, Unit, UnitKind, User, YearKind,
+    Area,
+    AssessmentYear,
+    Role,
+    RoleGrant,
+    Target,
+    Unit,
+    UnitKind,
+    User,
+    YearKind,
 )
 
 PERCENT_STEP = Decimal("0.01")
-
-
-class AdminError(Exception):
-    """An action refused with a Vietnamese message; `field` names the form field it concerns."""
-
-    status_code = 422
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- Reading -----------------------------------------------------------------------------
@@ -104,11 +102,6 @@ def list_units(session: Session, area: Area | None = None, kind: UnitKind | None
     return list(session.scalars(statement))
 
 
-def list_years(session: Session) -> list[AssessmentYear]:
-    return list(session.scalars(select(AssessmentYear).order_by(AssessmentYear.starts_on.desc(),
-                                                                AssessmentYear.id.desc())))
-
-
 def list_grants(session: Session) -> list[RoleGrant]:
     return list(session.scalars(
         select(RoleGrant).join(RoleGrant.user).order_by(RoleGrant.role, User.full_name, RoleGrant.id)
@@ -130,7 +123,7 @@ def _require_free_area_code(session: Session, code: str, area: Area | None = Non
     if area is not None:
         statement = statement.where(Area.id != area.id)
     if session.scalar(statement) is not None:
-        raise AdminError(f"Mã địa bàn “{code}” đã được dùng. Vui lòng chọn mã khác.", "code")
+        raise DomainError(f"Mã địa bàn “{code}” đã được dùng. Vui lòng chọn mã khác.", "code")
 
 
 def create_area(session: Session, actor: User, code: str, name: str, level: str,
@@ -158,7 +151,7 @@ def update_area(session: Session, actor: User, area: Area, code: str, name: str,
 def move_area(session: Session, actor: User, area: Area, new_parent: Area | None) -> Area:
     """Put `area` under `new_parent` (None: the top) and rewrite the paths of its subtree."""
     if new_parent is not None and new_parent.is_within(area):
-        raise AdminError("Không thể chuyển một địa bàn vào chính nó hoặc vào địa bàn cấp dưới "
+        raise DomainError("Không thể chuyển một địa bàn vào chính nó hoặc vào địa bàn cấp dưới "
                          "của nó.", "parent_id")
     old_prefix = area.path
     new_prefix = f"{new_parent.path if new_parent is not None else '/'}{area.id}/"
@@ -186,7 +179,7 @@ def delete_area(session: Session, actor: User, area: Area) -> None:
     if session.scalar(select(func.count(RoleGrant.id)).where(RoleGrant.area_id == area.id)):
         held.append("cán bộ tổng hợp được phân công")
     if held:
-        raise AdminError(f"Không thể xoá “{area.name}” vì địa bàn này còn {', '.join(held)}. "
+        raise DomainError(f"Không thể xoá “{area.name}” vì địa bàn này còn {', '.join(held)}. "
                          "Hãy chuyển hoặc xoá những mục đó trước.")
     audit.record(session, actor, area, "delete", reason=f"{area.code} · {area.name}")
     session.delete(area)
@@ -200,7 +193,7 @@ def _require_free_unit_code(session: Session, code: str, unit: Unit | None = Non
     if unit is not None:
         statement = statement.where(Unit.id != unit.id)
     if session.scalar(statement) is not None:
-        raise AdminError(f"Mã đơn vị “{code}” đã được dùng. Vui lòng chọn mã khác.", "code")
+        raise DomainError(f"Mã đơn vị “{code}” đã được dùng. Vui lòng chọn mã khác.", "code")
 
 
 def _percent(value: Decimal | None) -> Decimal | None:
@@ -228,9 +221,9 @@ def save_unit(session: Session, actor: User, unit: Unit | None, *, code: str, na
 def create_year(session: Session, actor: User, *, label: str, kind: YearKind, starts_on: date,
                 ends_on: date) -> AssessmentYear:
     if ends_on <= starts_on:
-        raise AdminError("Ngày kết thúc phải sau ngày bắt đầu.", "ends_on")
+        raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", "ends_on")
     if session.scalar(select(AssessmentYear.id).where(AssessmentYear.label == label)) is not None:
-        raise AdminError(f"Đã có năm đánh giá “{label}”.", "label")
+        raise DomainError(f"Đã có năm đánh giá “{label}”.", "label")
     year = AssessmentYear(label=label, kind=kind, starts_on=starts_on, ends_on=ends_on,
                           is_open=True)
     session.add(year)
@@ -276,16 +269,16 @@ def grant_role(session: Session, actor: User, user: User, role: Role, *,
     unit = unit if role is Role.UNIT_HEAD else None
     area = area if role is Role.AGGREGATOR else None
     if role is Role.UNIT_HEAD and unit is None:
-        raise AdminError("Vui lòng chọn đơn vị.", "unit_id")
+        raise DomainError("Vui lòng chọn đơn vị.", "unit_id")
     if role is Role.AGGREGATOR and area is None:
-        raise AdminError("Vui lòng chọn địa bàn.", "area_id")
+        raise DomainError("Vui lòng chọn địa bàn.", "area_id")
     duplicate = any(
         g.role is role and g.unit_id == (unit.id if unit else None)
         and g.area_id == (area.id if area else None)
         for g in user.role_grants
     )
     if duplicate:
-        raise AdminError(f"{user.full_name} đã có quyền này ({_scope_text(role, unit, area)}).",
+        raise DomainError(f"{user.full_name} đã có quyền này ({_scope_text(role, unit, area)}).",
                          "role")
     role_grant = RoleGrant(role=role, unit=unit, area=area)
     user.role_grants.append(role_grant)
@@ -301,7 +294,7 @@ def revoke_grant(session: Session, actor: User, role_grant: RoleGrant) -> None:
     if role_grant.role is Role.ADMIN:
         admins = session.scalar(select(func.count(RoleGrant.id)).where(RoleGrant.role == Role.ADMIN))
         if (admins or 0) <= 1:
-            raise AdminError("Không thể thu hồi quyền của quản trị viên cuối cùng. "
+            raise DomainError("Không thể thu hồi quyền của quản trị viên cuối cùng. "
                              "Hãy cấp quyền quản trị cho người khác trước.")
     user = role_grant.user
     audit.record(session, actor, user, "revoke", from_status=role_grant.role.value,
@@ -321,7 +314,7 @@ def _require_free_target_scope(session: Session, year: AssessmentYear, area: Are
         statement = statement.where(Target.id != target.id)
     if session.scalar(statement) is not None:
         group = "tất cả các nhóm" if appendix is None else f"Phụ lục {appendix}"
-        raise AdminError(f"Đã có chỉ tiêu năm {year.label} cho {area.name} ({group}). "
+        raise DomainError(f"Đã có chỉ tiêu năm {year.label} cho {area.name} ({group}). "
                          "Hãy sửa chỉ tiêu đó thay vì thêm mới.", "appendix")
 
 

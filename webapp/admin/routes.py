@@ -1,21 +1,34 @@
 """Routes: Administrators keep areas, units, years, roles and targets.
 
-Every page here is for administrators only (`user.is_admin`): anonymous visitors are sent to
-log in, everyone else gets 403. Views are thin: forms check the input, `operations` act.
+Every page here is for administrators only (`access.is_admin`): anonymous visitors are sent
+to log in, everyone else gets 403. Views are thin: forms check the input, `operations` act.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from ..access import allow, is_admin
 from ..db import db
+from ..errors import DomainError
+from ..forms import ConfirmForm
 from ..models import Area, AssessmentYear, Role, RoleGrant, Target, Unit, UnitKind, YearKind
-from ..security import ensure
+from ..years import all_years
 from . import operations as ops
 from .forms import (
-    GROUP_LABELS, LEVEL_SUGGESTIONS, ActionForm, AreaCreateForm, AreaForm, AreaMoveForm, GrantForm,
-    TargetForm, UnitForm, YearForm,
+    LEVEL_SUGGESTIONS,
+    AreaCreateForm,
+    AreaForm,
+    AreaMoveForm,
+    GrantForm,
+    TargetForm,
+    UnitForm,
+    YearForm,
 )
 
 bp = Blueprint("admin", __name__)
@@ -24,25 +37,7 @@ TOP_LEVEL = "— Cấp cao nhất (không thuộc địa bàn nào) —"
 CHOOSE_AREA = "— Chọn địa bàn —"
 
 
-@bp.before_request
-def _administrators_only() -> None:
-    ensure(current_user.is_authenticated and current_user.is_admin)
-
-
-def _get(model, object_id: int):  # type: ignore[no-untyped-def]
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _require_action_form() -> None:
-    """One-button actions carry only the CSRF token (CSRFProtect has checked it already)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-
-
-def _refused(form, error: ops.AdminError, template: str, **context):  # type: ignore[no-untyped-def]
+def _refused(form: FlaskForm, error: DomainError, template: str, **context: Any) -> ResponseReturnValue:
     """Show the same page again with the operation's message next to its field (422)."""
     if error.field is not None and error.field in form:
         form[error.field].errors = [*form[error.field].errors, error.message]
@@ -51,7 +46,7 @@ def _refused(form, error: ops.AdminError, template: str, **context):  # type: ig
     return render_template(template, form=form, **context), 422
 
 
-def _invalid(template: str, **context):  # type: ignore[no-untyped-def]
+def _invalid(template: str, **context: Any) -> ResponseReturnValue:
     status = 422 if request.method == "POST" else 200
     return render_template(template, **context), status
 
@@ -69,7 +64,7 @@ def _area_choices(empty_label: str, exclude: Area | None = None) -> list[SelectC
 def _year_choices(empty_label: str = "— Chọn năm đánh giá —") -> list[SelectChoice]:
     return [SelectChoice("", empty_label)] + [
         SelectChoice(str(year.id), f"{year.label} · {year.kind.label}")
-        for year in ops.list_years(db.session)
+        for year in all_years(db.session)
     ]
 
 
@@ -83,6 +78,7 @@ def _unit_choices() -> list[SelectChoice]:
 # --- Dashboard ----------------------------------------------------------------------------
 
 @bp.get("/")
+@allow(is_admin)
 def index():
     return render_template("admin/index.html", counts=ops.counts(db.session))
 
@@ -90,12 +86,14 @@ def index():
 # --- Areas --------------------------------------------------------------------------------
 
 @bp.get("/areas")
+@allow(is_admin)
 def areas():
     return render_template("admin/areas.html", tree=ops.area_tree(db.session),
                            unit_counts=ops.unit_counts_by_area(db.session))
 
 
 @bp.route("/areas/new", methods=["GET", "POST"])
+@allow(is_admin)
 def area_new():
     form = AreaCreateForm()
     form.parent_id.choices = _area_choices(TOP_LEVEL)
@@ -104,56 +102,58 @@ def area_new():
     context = {"levels": LEVEL_SUGGESTIONS}
     if not form.validate_on_submit():
         return _invalid("admin/area_form.html", form=form, **context)
-    parent = _get(Area, form.parent_id.data) if form.parent_id.data else None
+    parent = db.get_or_404(Area, form.parent_id.data) if form.parent_id.data else None
     try:
         area = ops.create_area(db.session, current_user, form.code.data, form.name.data,
                                form.level.data, parent)
-    except ops.AdminError as error:
+    except DomainError as error:
         return _refused(form, error, "admin/area_form.html", **context)
     flash(f"Đã thêm địa bàn “{area.name}”.", "success")
     return redirect(url_for(".areas"))
 
 
 @bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+@allow(is_admin)
 def area_edit(area_id: int):
-    area = _get(Area, area_id)
+    area = db.get_or_404(Area, area_id)
     form = AreaForm(obj=area)
-    context = {"area": area, "levels": LEVEL_SUGGESTIONS, "delete_form": ActionForm()}
+    context = {"area": area, "levels": LEVEL_SUGGESTIONS, "delete_form": ConfirmForm()}
     if not form.validate_on_submit():
         return _invalid("admin/area_form.html", form=form, **context)
     try:
         ops.update_area(db.session, current_user, area, form.code.data, form.name.data,
                         form.level.data)
-    except ops.AdminError as error:
+    except DomainError as error:
         return _refused(form, error, "admin/area_form.html", **context)
     flash(f"Đã lưu địa bàn “{area.name}”.", "success")
     return redirect(url_for(".areas"))
 
 
 @bp.route("/areas/<int:area_id>/move", methods=["GET", "POST"])
+@allow(is_admin)
 def area_move(area_id: int):
-    area = _get(Area, area_id)
+    area = db.get_or_404(Area, area_id)
     form = AreaMoveForm(data={"parent_id": area.parent_id})
     form.parent_id.choices = _area_choices(TOP_LEVEL, exclude=area)
     if not form.validate_on_submit():
         return _invalid("admin/area_move.html", form=form, area=area)
-    new_parent = _get(Area, form.parent_id.data) if form.parent_id.data else None
+    new_parent = db.get_or_404(Area, form.parent_id.data) if form.parent_id.data else None
     try:
         ops.move_area(db.session, current_user, area, new_parent)
-    except ops.AdminError as error:
+    except DomainError as error:
         return _refused(form, error, "admin/area_move.html", area=area)
     flash(f"Đã chuyển “{area.name}”.", "success")
     return redirect(url_for(".areas"))
 
 
 @bp.post("/areas/<int:area_id>/delete")
+@allow(is_admin)
 def area_delete(area_id: int):
-    area = _get(Area, area_id)
-    _require_action_form()
+    area = db.get_or_404(Area, area_id)
     name = area.name
     try:
         ops.delete_area(db.session, current_user, area)
-    except ops.AdminError as error:
+    except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for(".area_edit", area_id=area_id))
     flash(f"Đã xoá địa bàn “{name}”.", "success")
@@ -170,6 +170,7 @@ def _kind_or_none(value: str | None) -> UnitKind | None:
 
 
 @bp.get("/units")
+@allow(is_admin)
 def units():
     area_id = request.args.get("area", "")
     area = db.session.get(Area, int(area_id)) if area_id.isdigit() else None
@@ -181,7 +182,7 @@ def units():
     )
 
 
-def _unit_page(unit: Unit | None):  # type: ignore[no-untyped-def]
+def _unit_page(unit: Unit | None) -> ResponseReturnValue:
     data = None
     if unit is not None:
         data = {"code": unit.code, "name": unit.name, "kind": unit.kind.value,
@@ -193,34 +194,38 @@ def _unit_page(unit: Unit | None):  # type: ignore[no-untyped-def]
     try:
         saved = ops.save_unit(
             db.session, current_user, unit, code=form.code.data, name=form.name.data,
-            kind=UnitKind(form.kind.data), area=_get(Area, form.area_id.data),
+            kind=UnitKind(form.kind.data), area=db.get_or_404(Area, form.area_id.data),
             recognition_threshold=form.recognition_threshold.data,
         )
-    except ops.AdminError as error:
+    except DomainError as error:
         return _refused(form, error, "admin/unit_form.html", unit=unit)
     flash(f"Đã lưu đơn vị “{saved.name}”.", "success")
     return redirect(url_for(".units"))
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
+@allow(is_admin)
 def unit_new():
     return _unit_page(None)
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@allow(is_admin)
 def unit_edit(unit_id: int):
-    return _unit_page(_get(Unit, unit_id))
+    return _unit_page(db.get_or_404(Unit, unit_id))
 
 
 # --- Assessment years ---------------------------------------------------------------------
 
 @bp.get("/years")
+@allow(is_admin)
 def years():
-    return render_template("admin/years.html", years=ops.list_years(db.session),
-                           toggle_form=ActionForm())
+    return render_template("admin/years.html", years=all_years(db.session),
+                           toggle_form=ConfirmForm())
 
 
 @bp.route("/years/new", methods=["GET", "POST"])
+@allow(is_admin)
 def year_new():
     form = YearForm()
     if not form.validate_on_submit():
@@ -229,16 +234,16 @@ def year_new():
         year = ops.create_year(db.session, current_user, label=form.label.data,
                                kind=YearKind(form.kind.data), starts_on=form.starts_on.data,
                                ends_on=form.ends_on.data)
-    except ops.AdminError as error:
+    except DomainError as error:
         return _refused(form, error, "admin/year_form.html")
     flash(f"Đã thêm năm đánh giá “{year.label}”.", "success")
     return redirect(url_for(".years"))
 
 
 @bp.post("/years/<int:year_id>/toggle")
+@allow(is_admin)
 def year_toggle(year_id: int):
-    year = _get(AssessmentYear, year_id)
-    _require_action_form()
+    year = db.get_or_404(AssessmentYear, year_id)
     ops.set_year_open(db.session, current_user, year, not year.is_open)
     if year.is_open:
         flash(f"Đã mở năm đánh giá “{year.label}”: thành viên có thể tự đánh giá.", "success")
@@ -251,12 +256,14 @@ def year_toggle(year_id: int):
 # --- Roles --------------------------------------------------------------------------------
 
 @bp.get("/roles")
+@allow(is_admin)
 def roles():
     return render_template("admin/roles.html", grants=ops.list_grants(db.session),
-                           revoke_form=ActionForm())
+                           revoke_form=ConfirmForm())
 
 
 @bp.route("/roles/new", methods=["GET", "POST"])
+@allow(is_admin)
 def role_new():
     form = GrantForm()
     form.unit_id.choices = _unit_choices()
@@ -265,30 +272,30 @@ def role_new():
         return _invalid("admin/role_form.html", form=form)
     user = ops.find_user(db.session, form.contact.data)
     if user is None:
-        error = ops.AdminError("Không tìm thấy tài khoản có số điện thoại hoặc email này. "
+        error = DomainError("Không tìm thấy tài khoản có số điện thoại hoặc email này. "
                                "Người được cấp quyền cần đăng ký tài khoản trước.", "contact")
         return _refused(form, error, "admin/role_form.html")
     role = Role(form.role.data)
     try:
         ops.grant_role(
             db.session, current_user, user, role,
-            unit=_get(Unit, form.unit_id.data) if form.unit_id.data else None,
-            area=_get(Area, form.area_id.data) if form.area_id.data else None,
+            unit=db.get_or_404(Unit, form.unit_id.data) if form.unit_id.data else None,
+            area=db.get_or_404(Area, form.area_id.data) if form.area_id.data else None,
         )
-    except ops.AdminError as error:
+    except DomainError as error:
         return _refused(form, error, "admin/role_form.html")
     flash(f"Đã cấp quyền {role.label} cho {user.full_name}.", "success")
     return redirect(url_for(".roles"))
 
 
 @bp.post("/roles/<int:grant_id>/revoke")
+@allow(is_admin)
 def role_revoke(grant_id: int):
-    role_grant = _get(RoleGrant, grant_id)
-    _require_action_form()
+    role_grant = db.get_or_404(RoleGrant, grant_id)
     name, label = role_grant.user.full_name, role_grant.role.label
     try:
         ops.revoke_grant(db.session, current_user, role_grant)
-    except ops.AdminError as error:
+    except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for(".roles"))
     flash(f"Đã thu hồi quyền {label} của {name}.", "success")
@@ -298,15 +305,15 @@ def role_revoke(grant_id: int):
 # --- Targets ------------------------------------------------------------------------------
 
 @bp.get("/targets")
+@allow(is_admin)
 def targets():
     year_id = request.args.get("year", "")
     year = db.session.get(AssessmentYear, int(year_id)) if year_id.isdigit() else None
     return render_template("admin/targets.html", targets=ops.list_targets(db.session, year),
-                           year_choices=_year_choices("Tất cả các năm"), selected_year=year,
-                           group_labels=GROUP_LABELS)
+                           year_choices=_year_choices("Tất cả các năm"), selected_year=year)
 
 
-def _target_page(target: Target | None):  # type: ignore[no-untyped-def]
+def _target_page(target: Target | None) -> ResponseReturnValue:
     data = None
     if target is not None:
         data = {"year_id": target.year_id, "area_id": target.area_id,
@@ -316,35 +323,37 @@ def _target_page(target: Target | None):  # type: ignore[no-untyped-def]
     form = TargetForm(data=data)
     form.year_id.choices = _year_choices()
     form.area_id.choices = _area_choices(CHOOSE_AREA)
-    context = {"target": target, "delete_form": ActionForm()}
+    context = {"target": target, "delete_form": ConfirmForm()}
     if not form.validate_on_submit():
         return _invalid("admin/target_form.html", form=form, **context)
     try:
         saved = ops.save_target(
-            db.session, current_user, target, year=_get(AssessmentYear, form.year_id.data),
-            area=_get(Area, form.area_id.data), appendix=form.appendix.data or None,
+            db.session, current_user, target, year=db.get_or_404(AssessmentYear, form.year_id.data),
+            area=db.get_or_404(Area, form.area_id.data), appendix=form.appendix.data or None,
             percentage=form.percentage.data,
         )
-    except ops.AdminError as error:
+    except DomainError as error:
         return _refused(form, error, "admin/target_form.html", **context)
     flash("Đã lưu chỉ tiêu.", "success")
     return redirect(url_for(".targets", year=saved.year_id))
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])
+@allow(is_admin)
 def target_new():
     return _target_page(None)
 
 
 @bp.route("/targets/<int:target_id>/edit", methods=["GET", "POST"])
+@allow(is_admin)
 def target_edit(target_id: int):
-    return _target_page(_get(Target, target_id))
+    return _target_page(db.get_or_404(Target, target_id))
 
 
 @bp.post("/targets/<int:target_id>/delete")
+@allow(is_admin)
 def target_delete(target_id: int):
-    target = _get(Target, target_id)
-    _require_action_form()
+    target = db.get_or_404(Target, target_id)
     year_id = target.year_id
     ops.delete_target(db.session, current_user, target)
     flash("Đã xoá chỉ tiêu.", "success")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..assess.operations import NOTE_LIMIT
+from ..assessments.operations import NOTE_LIMIT
 
 # Index codes are short ("1".."10"); anything longer is not a code of ours.
 _IndexCode = fields.String(validate=validate.Length(min=1, max=16))

@@ -1,28 +1,24 @@
 """Forms of the member's journey.
 
-The assessment form's fields follow the criteria set (one radio group and one note per
-index, named `answer-<code>` and `note-<code>` as FORM_CONTRACT.md fixes), so they are read
-by `read_answers` rather than declared; the FlaskForm carries the CSRF check.
+The assessment form's fields follow the criteria set (one choice group and one note per
+index, named `answer-<code>` and `note-<code>`, which the offline script also reads), so they
+are read by `read_answers` rather than declared; the form class carries the CSRF check.
+Which points an index accepts is `CriteriaSet.allowed_points`: this form only describes it,
+the operations enforce it.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask_wtf import FlaskForm
-
 from criteria import CriteriaSet
 
+from ..assessments.operations import NOTE_LIMIT, points_message
+from ..forms import BaseForm
 from ..models import Assessment
-from .operations import NOTE_LIMIT
-from .progress import choices
 
 
-class ActionForm(FlaskForm):
-    """A one-button action (start, withdraw): CSRF only."""
-
-
-class AnswerForm(FlaskForm):
+class AnswerForm(BaseForm):
     """The assessment form: CSRF here, the answers in `read_answers`."""
 
 
@@ -39,40 +35,43 @@ class AnswerSheet:
         return [code for code, value in self.values.items() if value is None and code not in self.errors]
 
 
+def _index_codes(criteria_set: CriteriaSet) -> list[str]:
+    return [index.code for criterion in criteria_set.criteria for index in criterion.indices]
+
+
 def sheet_of(criteria_set: CriteriaSet, assessment: Assessment) -> AnswerSheet:
     """The answers stored so far, ready to show on the form."""
     stored = assessment.answers_by_index()
     sheet = AnswerSheet()
-    for criterion in criteria_set.criteria:
-        for index in criterion.indices:
-            answer = stored.get(index.code)
-            value = answer.self_value if answer else None
-            sheet.values[index.code] = value
-            sheet.raw[index.code] = "" if value is None else str(value)
-            sheet.notes[index.code] = (answer.evidence_note if answer else None) or ""
+    for code in _index_codes(criteria_set):
+        answer = stored.get(code)
+        value = answer.self_value if answer else None
+        sheet.values[code] = value
+        sheet.raw[code] = "" if value is None else str(value)
+        sheet.notes[code] = (answer.evidence_note if answer else None) or ""
     return sheet
 
 
+def _parse_points(raw: str) -> int | None:
+    """Whole numbers in ASCII digits only ("²".isdigit() is true, int("²") is not)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
+
+
 def read_answers(criteria_set: CriteriaSet, formdata: Mapping[str, str]) -> AnswerSheet:
-    """Check the posted answers against the set; errors are Vietnamese, per index."""
+    """Read the posted answers; values outside `allowed_points` are marked per index."""
     sheet = AnswerSheet()
-    for criterion in criteria_set.criteria:
-        for index in criterion.indices:
-            code = index.code
-            raw = (formdata.get(f"answer-{code}") or "").strip()
-            note = (formdata.get(f"note-{code}") or "").strip()
-            sheet.raw[code] = raw
-            sheet.notes[code] = note
-            sheet.values[code] = None
-            if raw:
-                allowed = {c.points for c in choices(criteria_set, index)}
-                value = int(raw) if raw.isdigit() else None
-                if value is None or value not in allowed:
-                    sheet.errors[code] = "Mức đã chọn không hợp lệ. Vui lòng chọn một trong các mức bên dưới."
-                else:
-                    sheet.values[code] = value
-            if len(note) > NOTE_LIMIT:
-                sheet.errors[code] = (
-                    f"Ghi chú dài {len(note)} ký tự; tối đa {NOTE_LIMIT} ký tự. Vui lòng rút gọn."
-                )
+    for code in _index_codes(criteria_set):
+        raw = (formdata.get(f"answer-{code}") or "").strip()
+        note = (formdata.get(f"note-{code}") or "").strip()
+        sheet.raw[code] = raw
+        sheet.notes[code] = note
+        sheet.values[code] = None
+        if raw:
+            value = _parse_points(raw)
+            if value is None or value not in criteria_set.allowed_points(code):
+                sheet.errors[code] = "Mức đã chọn không hợp lệ. " + points_message(criteria_set, code)
+            else:
+                sheet.values[code] = value
+        if len(note) > NOTE_LIMIT:
+            sheet.errors[code] = f"Ghi chú dài {len(note)} ký tự; tối đa {NOTE_LIMIT} ký tự. Vui lòng rút gọn."
     return sheet

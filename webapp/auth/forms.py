@@ -1,11 +1,11 @@
 """Forms for sign-up, login, logout and deleting one's account (Vietnamese messages)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from ..contacts import normalise_contact
+from ..forms import BaseForm
 
 MIN_PASSWORD = 8
 CONTACT_LABEL = "Số điện thoại hoặc email"
@@ -26,7 +26,7 @@ class ContactField(StringField):
 
     normalised: str | None = None
 
-    def pre_validate(self, form: FlaskForm) -> None:
+    def pre_validate(self, form: BaseForm) -> None:
         self.normalised = None
         value = (self.data or "").strip()
         if not value:
@@ -36,7 +36,7 @@ class ContactField(StringField):
             raise ValidationError(EMAIL_MESSAGE if "@" in value else PHONE_MESSAGE)
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     full_name = StringField(
         "Họ và tên",
         filters=[_strip],
@@ -69,7 +69,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     # The login is checked against accounts, not validated for shape: a typo gets the same
     # generic message as a wrong password.
     contact = StringField(CONTACT_LABEL, validators=[DataRequired(CONTACT_MESSAGE)])
@@ -77,11 +77,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Ghi nhớ đăng nhập")
 
 
-class LogoutForm(FlaskForm):
-    """One button: only the CSRF token."""
-
-
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     password = PasswordField(
         "Mật khẩu của bạn", validators=[InputRequired("Vui lòng nhập mật khẩu để xác nhận.")]
     )

@@ -1,29 +1,26 @@
 """Business actions on accounts: sign-up, login check, a member's data export and deletion.
 
-Decree 13/2023/NĐ-CP: we keep only what the assessment needs, record when the member
-consented, and let them take away or erase what we hold about them.
+We keep only what the assessment needs, record when the member consented, and let them take
+away or erase what we hold about them.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
-from ..assess.queries import roster_lines
+from ..assessments.queries import roster_lines
 from ..contacts import normalise_contact
+from ..errors import DomainError
+from ..groups import group_label
 from ..models import Assessment, AuditEvent, Membership, User, utcnow
 from ..models.base import as_utc
 
-GROUP_LABELS = {
-    "III": "Người lao động",
-    "IV": "Cán bộ, công chức, viên chức",
-    "V": "Học sinh, sinh viên, học viên",
-}
 DUPLICATE_MESSAGE = (
     "Số điện thoại hoặc email này đã có tài khoản. Hãy đăng nhập, hoặc dùng số/email khác."
 )
@@ -33,20 +30,7 @@ INVALID_CONTACT_MESSAGE = "Vui lòng nhập số điện thoại hoặc địa c
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class AccountError(Exception):
-    """A sign-up or account action that cannot happen; `message` is Vietnamese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def group_label(appendix: str) -> str:
-    """'IV' → 'Cán bộ, công chức, viên chức' (the appendix group of Decision 324/QĐ-KHVN)."""
-    return GROUP_LABELS.get(appendix, f"Phụ lục {appendix}")
-
-
-def _login_filter(contact: str):  # type: ignore[no-untyped-def]
+def _login_filter(contact: str) -> ColumnElement[bool]:
     return User.email == contact if "@" in contact else User.phone == contact
 
 
@@ -54,9 +38,9 @@ def register_user(session: Session, full_name: str, contact: str, password: str)
     """Create an account from a phone number or email; the member consents by signing up."""
     login = normalise_contact(contact)
     if login is None:
-        raise AccountError(INVALID_CONTACT_MESSAGE)
+        raise DomainError(INVALID_CONTACT_MESSAGE, "contact")
     if session.scalar(select(User.id).where(_login_filter(login))) is not None:
-        raise AccountError(DUPLICATE_MESSAGE)
+        raise DomainError(DUPLICATE_MESSAGE, "contact")
     user = User(full_name=full_name.strip(), consent_at=utcnow(), password_hash="")
     if "@" in login:
         user.email = login
@@ -69,7 +53,7 @@ def register_user(session: Session, full_name: str, contact: str, password: str)
             session.add(user)
             session.flush()
     except IntegrityError:
-        raise AccountError(DUPLICATE_MESSAGE) from None
+        raise DomainError(DUPLICATE_MESSAGE, "contact") from None
     return user
 
 

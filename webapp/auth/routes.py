@@ -5,14 +5,18 @@ import json
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
 
-from ..assess.queries import roster_lines
+from ..access import allow, public, signed_in
+from ..assessments.queries import roster_lines
 from ..db import db
+from ..errors import DomainError
+from ..models import Membership
 from ..roster.operations import match_memberships
 from ..templating import VIETNAM
 from . import operations
-from .forms import DeleteAccountForm, LoginForm, LogoutForm, RegisterForm
+from .forms import DeleteAccountForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 
@@ -39,11 +43,11 @@ def _next_url() -> str | None:
     return safe_next(request.args.get("next"))
 
 
-def _go_on():  # type: ignore[no-untyped-def]
+def _go_on() -> ResponseReturnValue:
     return redirect(_next_url() or url_for("main.index"))
 
 
-def _announce_matches(matched) -> None:  # type: ignore[no-untyped-def]
+def _announce_matches(matched: list[Membership]) -> None:
     """Tell the member which units already list them (roster lines just attached)."""
     if matched:
         places = "; ".join(f"{m.unit.name} ({m.year.label})" for m in matched)
@@ -51,7 +55,8 @@ def _announce_matches(matched) -> None:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():
+@public
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return _go_on()
     form = RegisterForm()
@@ -60,7 +65,7 @@ def register():
             user = operations.register_user(
                 db.session, form.full_name.data, form.contact.data, form.password.data
             )
-        except operations.AccountError as error:
+        except DomainError as error:
             form.contact.errors.append(error.message)
         else:
             login_user(user)
@@ -73,7 +78,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+@public
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return _go_on()
     form = LoginForm()
@@ -92,26 +98,23 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
-    # CSRFProtect has already refused a POST without a valid token.
-    LogoutForm().validate_on_submit()
+@public
+def logout() -> ResponseReturnValue:
+    # CSRFProtect has already refused a POST without a valid token; logging out twice is harmless.
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("main.index"))
 
 
 @bp.get("/account")
-@login_required
-def account():
-    memberships = roster_lines(db.session, current_user)
-    return render_template(
-        "auth/account.html", memberships=memberships, group_label=operations.group_label
-    )
+@allow(signed_in)
+def account() -> ResponseReturnValue:
+    return render_template("auth/account.html", memberships=roster_lines(db.session, current_user))
 
 
 @bp.get("/account/export")
-@login_required
-def export():
+@allow(signed_in)
+def export() -> ResponseReturnValue:
     data = operations.export_member_data(db.session, current_user)
     today = operations.utcnow().astimezone(VIETNAM).date().isoformat()
     response = Response(
@@ -126,8 +129,8 @@ def export():
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
-@login_required
-def delete():
+@allow(signed_in)
+def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if current_user.check_password(form.password.data):

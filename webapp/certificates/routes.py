@@ -7,15 +7,15 @@ name, unit, year and whether the title still stands.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
-from flask_login import current_user, login_required
+from flask.typing import ResponseReturnValue
 
 from .. import tokens
-from ..assess import operations, permissions
+from ..access import allow, owns, public
+from ..assessments import operations
 from ..db import db
 from ..errors import fail
 from ..models import Assessment, AssessmentStatus
 from ..qr import svg as qr_svg
-from ..security import ensure
 
 bp = Blueprint("certificates", __name__)
 
@@ -29,13 +29,9 @@ def verify_url(assessment_id: int) -> str:
 
 
 @bp.get("/certificate/<int:assessment_id>")
-@login_required
-def show(assessment_id: int):
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        fail(404, "Không tìm thấy phiếu tự đánh giá này.")
-    ensure(permissions.is_owner(current_user, assessment))
-    if not permissions.holds_title(assessment):
+@allow(owns, load=Assessment)
+def show(assessment: Assessment) -> ResponseReturnValue:
+    if not assessment.holds_title:
         fail(404, "Phiếu này chưa có giấy chứng nhận: chỉ phiếu đã được thủ trưởng xác nhận đạt "
                   "danh hiệu mới có giấy chứng nhận.", title="Chưa có giấy chứng nhận")
     url = verify_url(assessment.id)
@@ -47,7 +43,8 @@ def show(assessment_id: int):
 
 
 @bp.get("/verify/<token>")
-def verify(token: str):
+@public
+def verify(token: str) -> ResponseReturnValue:
     assessment_id = tokens.read_token(tokens.CERTIFICATE, token,
                                       current_app.config["CERTIFICATE_MAX_AGE"])
     assessment = db.session.get(Assessment, assessment_id) if type(assessment_id) is int else None
@@ -55,7 +52,7 @@ def verify(token: str):
         return render_template("certificates/verify_invalid.html", message=INVALID_TOKEN), 404
     if assessment.status is S.REVOKED:
         state, code = "revoked", 410
-    elif permissions.holds_title(assessment):
+    elif assessment.holds_title:
         state, code = "valid", 200
     else:
         state, code = "none", 200

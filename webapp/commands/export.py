@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import db
+from ..groups import GROUPS
 from ..models import Area, AssessmentYear
 from ..reports import csvexport
 
-GROUPS = click.Choice(["III", "IV", "V"])
+GROUP_CHOICE = click.Choice(GROUPS)
 
 
 def _fail(message: str) -> NoReturn:
@@ -60,7 +61,7 @@ def _write(rows: Iterator[list[Any]], output: Path | None) -> None:
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                            help="File to write (default: standard output).")(command)
-    command = click.option("--appendix", type=GROUPS, help="Only this group.")(command)
+    command = click.option("--appendix", type=GROUP_CHOICE, help="Only this group.")(command)
     command = click.option("--year", "year_label", required=True,
                            help="Assessment year label, e.g. 2026 or 2026–2027.")(command)
     command = click.option("--area", "area_code", required=True,

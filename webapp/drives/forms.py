@@ -3,17 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from ..roster.groups import group_choices
+from ..forms import BaseForm, YearField
+from ..groups import group_choices
 from ..roster.operations import SECTION_LIMIT
 from ..templating import VIETNAM
-
-
-class EmptyForm(FlaskForm):
-    """A one-button action (close a drive, join a drive); only the CSRF token."""
 
 
 def default_expiry() -> datetime:
@@ -21,9 +17,8 @@ def default_expiry() -> datetime:
     return (datetime.now(VIETNAM) + timedelta(days=7)).replace(second=0, microsecond=0, tzinfo=None)
 
 
-class DriveForm(FlaskForm):
-    year_id = SelectField("Năm đánh giá", coerce=int,
-                          validators=[InputRequired("Vui lòng chọn năm đánh giá.")])
+class DriveForm(BaseForm):
+    year_id = YearField()
     appendix = SelectField("Nhóm", choices=group_choices(),
                            validators=[InputRequired("Vui lòng chọn nhóm.")])
     section = StringField(

@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..assess import operations as assess_operations
+from ..assessments import operations as assessment_operations
 from ..contacts import normalise_contact
+from ..errors import DomainError
+from ..groups import GROUPS
 from ..models import Assessment, AssessmentYear, Drive, Membership, Unit, User, utcnow
 from ..models.base import as_utc
-from ..roster.groups import GROUPS, clean_text
 from ..roster.operations import SECTION_LIMIT
 from ..templating import VIETNAM
+from ..text import clean_text
 from ..tokens import DRIVE, make_token, read_token
 
 # The drive's own expiry decides; the signature only has to outlive the longest drive.
@@ -23,17 +25,6 @@ TOKEN_MAX_AGE = 400 * 24 * 3600
 LONGEST_DRIVE = timedelta(days=366)
 
 OPEN, CLOSED, EXPIRED, YEAR_CLOSED = "open", "closed", "expired", "year_closed"
-
-
-class DriveError(Exception):
-    """A drive action that cannot happen; `message` is Vietnamese, `field` names the input."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def token_of(drive: Drive) -> str:
@@ -73,18 +64,18 @@ def create_drive(
 ) -> Drive:
     """Open a drive for a group (and optionally a class/department) until `expires_local` (Vietnam time)."""
     if not year.is_open:
-        raise DriveError(f"Năm đánh giá {year.label} đã khoá.", "year_id")
+        raise DomainError(f"Năm đánh giá {year.label} đã khoá.", "year_id")
     if appendix not in GROUPS:
-        raise DriveError("Vui lòng chọn nhóm: Phụ lục III, IV hoặc V.", "appendix")
+        raise DomainError("Vui lòng chọn nhóm: Phụ lục III, IV hoặc V.", "appendix")
     label = clean_text(section) or None
     if label and len(label) > SECTION_LIMIT:
-        raise DriveError(f"Tối đa {SECTION_LIMIT} ký tự.", "section")
-    expires_at = expires_local.replace(tzinfo=VIETNAM).astimezone(timezone.utc)
+        raise DomainError(f"Tối đa {SECTION_LIMIT} ký tự.", "section")
+    expires_at = expires_local.replace(tzinfo=VIETNAM).astimezone(UTC)
     now = utcnow()
     if expires_at <= now:
-        raise DriveError("Thời hạn phải ở sau thời điểm hiện tại.", "expires_at")
+        raise DomainError("Thời hạn phải ở sau thời điểm hiện tại.", "expires_at")
     if expires_at > now + LONGEST_DRIVE:
-        raise DriveError("Một đợt vận động kéo dài tối đa một năm.", "expires_at")
+        raise DomainError("Một đợt vận động kéo dài tối đa một năm.", "expires_at")
     drive = Drive(unit=unit, year=year, appendix=appendix, section=label, expires_at=expires_at,
                   created_by=head)
     session.add(drive)
@@ -131,28 +122,21 @@ def line_of(session: Session, user: User, drive: Drive) -> Membership | None:
 def join(session: Session, user: User, drive: Drive) -> JoinResult:
     """Put the person on the drive's roster (or reuse their line) and start their assessment."""
     if state_of(drive) != OPEN:
-        raise DriveError("Đợt vận động đã kết thúc; không thể tham gia nữa.")
+        raise DomainError("Đợt vận động đã kết thúc; không thể tham gia nữa.", status=410)
     membership, created = line_of(session, user, drive), False
     if membership is not None and membership.user_id is None:
         membership.user = user  # the head listed this phone/email before the person signed up
         audit.record(session, user, membership, "roster_link", reason=f"drive {drive.id}")
         session.flush()
     elif membership is not None and membership.user_id != user.id:
-        raise DriveError(
+        raise DomainError(
             "Số điện thoại hoặc email của bạn đã có trong danh sách đơn vị dưới một tài khoản "
             "khác. Vui lòng liên hệ thủ trưởng đơn vị."
         )
     elif membership is None:
         membership, created = _new_line(session, user, drive)
     kept = membership.appendix if membership.appendix != drive.appendix else None
-    try:
-        with session.begin_nested():
-            assessment = assess_operations.start(session, user, membership)
-    except IntegrityError:  # the same person pressed the button twice at once
-        session.expire(membership, ["assessment"])
-        assessment = membership.assessment  # type: ignore[assignment]
-        if assessment is None:
-            raise
+    assessment = assessment_operations.start(session, user, membership)
     return JoinResult(membership, assessment, created, kept)
 
 
@@ -168,7 +152,7 @@ def _new_line(session: Session, user: User, drive: Drive) -> tuple[Membership, b
     except IntegrityError:  # a second press got there first: use its line
         existing = line_of(session, user, drive)
         if existing is None or existing.user_id != user.id:
-            raise DriveError("Không thể thêm bạn vào danh sách lúc này. Vui lòng thử lại.") from None
+            raise DomainError("Không thể thêm bạn vào danh sách lúc này. Vui lòng thử lại.") from None
         return existing, False
     audit.record(session, user, membership, "drive_join", reason=f"drive {drive.id}")
     session.flush()

@@ -5,19 +5,19 @@ Heads (and admins) create, print and close drives of their unit; anyone with the
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from .. import qr
-from ..assess.operations import OperationError
+from ..access import allow, can_manage_unit, public
 from ..db import db
-from ..errors import fail
+from ..errors import DomainError, fail
+from ..forms import ConfirmForm, offer_years
+from ..groups import default_group, group_label
 from ..models import Drive, Unit
-from ..roster import queries as roster_queries
-from ..roster.groups import default_group, group_label
-from ..roster.permissions import managed_unit
+from ..years import open_years
 from . import operations
-from .forms import DriveForm, EmptyForm
+from .forms import DriveForm
 
 bp = Blueprint("drives", __name__)
 
@@ -38,43 +38,37 @@ def _drive_of(unit: Unit, drive_id: int) -> Drive:
     return drive
 
 
-def _index_page(unit: Unit, form: DriveForm, status: int = 200):
+def _index_page(unit: Unit, form: DriveForm, status: int = 200) -> ResponseReturnValue:
     drives = operations.drives_of(db.session, unit)
     return render_template(
-        "drives/index.html", unit=unit, form=form, close_form=EmptyForm(),
+        "drives/index.html", unit=unit, form=form, close_form=ConfirmForm(),
         drives=[(d, operations.state_of(d), join_url(d)) for d in drives],
-        group_label=group_label, expires_local=operations.expires_local,
+        expires_local=operations.expires_local,
     ), status
 
 
-def _with_year_choices(form: DriveForm):  # type: ignore[no-untyped-def]
-    years = roster_queries.open_years(db.session)
-    form.year_id.choices = [SelectChoice(str(y.id), f"{y.label} ({y.kind.label.lower()})") for y in years]
-    return years
-
-
 @bp.get("/units/<int:unit_id>/drives")
-def index(unit_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def index(unit: Unit) -> ResponseReturnValue:
     form = DriveForm()
-    years = _with_year_choices(form)
-    if years:
-        form.year_id.data = years[0].id
+    years = open_years(db.session)
+    offer_years(form.year_id, years, years[0] if years else None)
     form.appendix.data = default_group(unit)
     return _index_page(unit, form)
 
 
 @bp.post("/units/<int:unit_id>/drives")
-def create(unit_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def create(unit: Unit) -> ResponseReturnValue:
     form = DriveForm()
-    years = _with_year_choices(form)
+    years = open_years(db.session)
+    offer_years(form.year_id, years)
     if form.validate_on_submit():
         year = next(y for y in years if y.id == form.year_id.data)
         try:
             drive = operations.create_drive(db.session, current_user, unit, year, form.appendix.data,
                                             form.section.data, form.expires_at.data)
-        except operations.DriveError as error:
+        except DomainError as error:
             getattr(form, error.field or "expires_at").errors.append(error.message)
         else:
             flash("Đã tạo đợt vận động. In áp phích hoặc gửi đường dẫn cho mọi người.", "success")
@@ -83,50 +77,50 @@ def create(unit_id: int):
 
 
 @bp.get("/units/<int:unit_id>/drives/<int:drive_id>/poster")
-def poster(unit_id: int, drive_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def poster(unit: Unit, drive_id: int) -> ResponseReturnValue:
     drive = _drive_of(unit, drive_id)
     link = join_url(drive)
     return render_template(
         "drives/poster.html", unit=unit, drive=drive, link=link, state=operations.state_of(drive),
         qr=qr.svg(link, label=f"Mã QR tham gia tự đánh giá – {unit.name}", css_class="qr poster-qr"),
-        group_label=group_label, expires_local=operations.expires_local(drive),
+        expires_local=operations.expires_local(drive),
     )
 
 
 @bp.post("/units/<int:unit_id>/drives/<int:drive_id>/close")
-def close(unit_id: int, drive_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def close(unit: Unit, drive_id: int) -> ResponseReturnValue:
     drive = _drive_of(unit, drive_id)
-    if not EmptyForm().validate_on_submit():
-        fail(400, "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại.")
     operations.close_drive(db.session, current_user, drive)
     flash("Đã đóng đợt vận động. Đường dẫn và mã QR của đợt này không còn dùng được.", "success")
     return redirect(url_for(".index", unit_id=unit.id))
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
-def join(token: str):
+@public
+def join(token: str) -> ResponseReturnValue:
+    """Anyone with the poster's link: anonymous people are asked to log in or register first."""
     drive = operations.drive_of_token(db.session, token)
     if drive is None:
         fail(404, BAD_LINK, "Mã tham gia không hợp lệ")
     state = operations.state_of(drive)
     context = dict(drive=drive, unit=drive.unit, year=drive.year, state=state,
-                   group_label=group_label, expires_local=operations.expires_local(drive))
+                   expires_local=operations.expires_local(drive))
     if state != operations.OPEN:
         return render_template("drives/ended.html", **context), 410
     if not current_user.is_authenticated:
         if request.method == "POST":
             return redirect(url_for("auth.login", next=request.path))
         return render_template("drives/join_anonymous.html", **context)
-    form = EmptyForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         try:
             result = operations.join(db.session, current_user, drive)
-        except (operations.DriveError, OperationError) as error:
-            fail(error.status_code, error.message)
+        except DomainError as error:
+            fail(error.status, error.message)
         if result.kept_group:
-            flash(f"Bạn đã có trong danh sách của đơn vị theo {group_label(result.kept_group)}; "
+            flash(f"Bạn đã có trong danh sách của đơn vị theo nhóm “{group_label(result.kept_group)}”; "
                   "giữ nguyên nhóm này.", "info")
         return redirect(url_for("assess.form", assessment_id=result.assessment.id))
     line = operations.line_of(db.session, current_user, drive)

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+
+from ..access import public
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
-def index():
+@public
+def index() -> ResponseReturnValue:
     return render_template("main/index.html")
 
 
 @bp.get("/healthz")
-def health():
+@public
+def health() -> ResponseReturnValue:
     return {"status": "ok"}

@@ -1,14 +1,13 @@
 """The administrative tree and the units it manages."""
 from __future__ import annotations
 
-import enum
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, str_enum
+from .base import Base, LabelledEnum, str_enum
 
 if TYPE_CHECKING:
     from .people import RoleGrant
@@ -35,11 +34,6 @@ class Area(Base):
     children: Mapped[list[Area]] = relationship(back_populates="parent", order_by="Area.name")
     units: Mapped[list[Unit]] = relationship(back_populates="area", order_by="Unit.name")
 
-    @property
-    def ancestor_ids(self) -> list[int]:
-        """Ids from the root down to this node, this node included."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
-
     def set_path(self) -> None:
         """Derive `path` from the parent's; call after a flush has given this node its id."""
         prefix = self.parent.path if self.parent is not None else "/"
@@ -53,33 +47,17 @@ class Area(Base):
         return f"<Area {self.code}>"
 
 
-class UnitKind(enum.Enum):
+class UnitKind(LabelledEnum):
     """Kinds of unit; the label is what the UI shows."""
 
-    HIGH_SCHOOL = "high_school"
-    SCHOOL = "school"
-    CONTINUING_ED = "continuing_ed"
-    COLLEGE = "college"
-    OFFICE = "office"
-    PUBLIC_UNIT = "public_unit"
-    ENTERPRISE = "enterprise"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return UNIT_KIND_LABELS[self]
-
-
-UNIT_KIND_LABELS = {
-    UnitKind.HIGH_SCHOOL: "Trường THPT",
-    UnitKind.SCHOOL: "Trường mầm non, tiểu học, THCS",
-    UnitKind.CONTINUING_ED: "Trung tâm GDNN-GDTX",
-    UnitKind.COLLEGE: "Trường cao đẳng, đại học",
-    UnitKind.OFFICE: "Cơ quan",
-    UnitKind.PUBLIC_UNIT: "Đơn vị sự nghiệp",
-    UnitKind.ENTERPRISE: "Doanh nghiệp",
-    UnitKind.OTHER: "Khác",
-}
+    HIGH_SCHOOL = "high_school", "Trường THPT"
+    SCHOOL = "school", "Trường mầm non, tiểu học, THCS"
+    CONTINUING_ED = "continuing_ed", "Trung tâm GDNN-GDTX"
+    COLLEGE = "college", "Trường cao đẳng, đại học"
+    OFFICE = "office", "Cơ quan"
+    PUBLIC_UNIT = "public_unit", "Đơn vị sự nghiệp"
+    ENTERPRISE = "enterprise", "Doanh nghiệp"
+    OTHER = "other", "Khác"
 
 
 class Unit(Base):

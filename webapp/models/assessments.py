@@ -1,41 +1,26 @@
 """Assessments ("phiếu tự đánh giá") and their answers per index."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, str_enum, utcnow
+from .base import Base, LabelledEnum, str_enum, utcnow
 from .criteria_versions import CriteriaVersion
 from .people import User
 from .roster import Membership
 
 
-class AssessmentStatus(enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    CONFIRMED = "confirmed"
-    REJECTED = "rejected"
+class AssessmentStatus(LabelledEnum):
+    DRAFT = "draft", "Bản nháp"
+    SUBMITTED = "submitted", "Đã gửi, chờ xác nhận"
+    RETURNED = "returned", "Được trả lại để sửa"
+    CONFIRMED = "confirmed", "Đã xác nhận"
+    REJECTED = "rejected", "Không được công nhận"
     # A confirmed title later withdrawn by the head, with a reason.
-    REVOKED = "revoked"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    AssessmentStatus.DRAFT: "Bản nháp",
-    AssessmentStatus.SUBMITTED: "Đã gửi, chờ xác nhận",
-    AssessmentStatus.RETURNED: "Được trả lại để sửa",
-    AssessmentStatus.CONFIRMED: "Đã xác nhận",
-    AssessmentStatus.REJECTED: "Không được công nhận",
-    AssessmentStatus.REVOKED: "Đã bị thu hồi",
-}
+    REVOKED = "revoked", "Đã bị thu hồi"
 
 
 class Assessment(Base):
@@ -84,6 +69,11 @@ class Assessment(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def holds_title(self) -> bool:
+        """Confirmed by the head as reaching the title (a revoked title no longer counts)."""
+        return self.status is AssessmentStatus.CONFIRMED and bool(self.confirmed_achieved)
 
     def answers_by_index(self) -> dict[str, Answer]:
         return {answer.index_code: answer for answer in self.answers}

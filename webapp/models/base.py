@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -21,13 +21,29 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry the Vietnamese label the UI shows: `X = "x", "Nhãn"`.
+
+    The value is what the database stores; `label` is what people read.
+    """
+
+    label: str
+
+    # `label` has a default only for type checkers: `Kind("x")` looks a member up by value.
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.label = label
+        return member
+
+
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored moment is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def str_enum(enum_class: type[enum.Enum], length: int = 16) -> Enum:

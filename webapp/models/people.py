@@ -1,7 +1,6 @@
 """People who log in and the roles they hold."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -10,11 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .areas import Area, Unit
-from .base import Base, str_enum, utcnow
+from .base import Base, LabelledEnum, str_enum, utcnow
 
 
 class User(UserMixin, Base):
-    """A person with a login. Only what the assessment needs (Decree 13/2023): no citizen ID.
+    """A person with a login. Only what the assessment needs: no citizen ID.
 
     Being a member of a unit is not a role: it is being on that unit's roster for a year
     (`Membership.user_id`). Heads, aggregators and administrators hold `RoleGrant`s.
@@ -50,7 +49,7 @@ class User(UserMixin, Base):
     def login_name(self) -> str:
         return self.phone or self.email or ""
 
-    # Permission predicates: the one place that decides who holds which role where.
+    # Role facts; what a person may do with them is decided in `webapp.access`.
     @property
     def is_admin(self) -> bool:
         return any(grant.role is Role.ADMIN for grant in self.role_grants)
@@ -66,10 +65,6 @@ class User(UserMixin, Base):
             for g in self.role_grants
         )
 
-    def oversees_unit(self, unit: Unit) -> bool:
-        """Heads of the unit, aggregators above it and administrators see a unit's data."""
-        return self.is_admin or self.heads(unit) or self.aggregates(unit.area)
-
     @property
     def headed_unit_ids(self) -> list[int]:
         return [g.unit_id for g in self.role_grants if g.role is Role.UNIT_HEAD and g.unit_id]
@@ -82,15 +77,10 @@ class User(UserMixin, Base):
         return f"<User {self.id}>"
 
 
-class Role(enum.Enum):
-    UNIT_HEAD = "unit_head"
-    AGGREGATOR = "aggregator"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return {"unit_head": "Thủ trưởng đơn vị", "aggregator": "Cán bộ tổng hợp",
-                "admin": "Quản trị hệ thống"}[self.value]
+class Role(LabelledEnum):
+    UNIT_HEAD = "unit_head", "Thủ trưởng đơn vị"
+    AGGREGATOR = "aggregator", "Cán bộ tổng hợp"
+    ADMIN = "admin", "Quản trị hệ thống"
 
 
 class RoleGrant(Base):

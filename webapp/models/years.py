@@ -1,7 +1,6 @@
 """Assessment years and the targets set for them."""
 from __future__ import annotations
 
-import enum
 from datetime import date
 from decimal import Decimal
 
@@ -9,18 +8,14 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .areas import Area
-from .base import Base, str_enum
+from .base import Base, LabelledEnum, str_enum
 
 
-class YearKind(enum.Enum):
+class YearKind(LabelledEnum):
     """Staff are assessed per calendar year, students per school year (September to May)."""
 
-    STAFF = "staff"
-    SCHOOL = "school"
-
-    @property
-    def label(self) -> str:
-        return "Năm công tác" if self is YearKind.STAFF else "Năm học"
+    STAFF = "staff", "Năm công tác"
+    SCHOOL = "school", "Năm học"
 
 
 class AssessmentYear(Base):

@@ -9,8 +9,9 @@ import time
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from werkzeug.routing import BuildError
+from flask.typing import ResponseReturnValue
 
+from ..access import public
 from . import assets, compression
 
 bp = Blueprint("pwa", __name__)
@@ -46,15 +47,16 @@ def pwa_rendered_at() -> int:
 
 @bp.app_template_global()
 def pwa_login_url(next_path: str) -> str:
-    try:
-        return url_for("auth.login", next=next_path)
-    except BuildError:  # the login page is not there yet (feature built separately)
-        return "/login?next=" + next_path
+    return url_for("auth.login", next=next_path)
+
+
+def _icon(name: str) -> str:
+    return url_for("static", filename=f"icons/{name}")
 
 
 @bp.get("/manifest.webmanifest")
-def manifest():
-    icon = lambda name: url_for("static", filename=f"icons/{name}")  # noqa: E731
+@public
+def manifest() -> ResponseReturnValue:
     body = {
         "name": "Công dân học tập — Tự đánh giá",
         "short_name": "CDHT",
@@ -70,11 +72,11 @@ def manifest():
         "theme_color": THEME_COLOR,
         "background_color": BACKGROUND_COLOR,
         "icons": [
-            {"src": icon("icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
-            {"src": icon("icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": icon("maskable-192.png"), "sizes": "192x192", "type": "image/png",
+            {"src": _icon("icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": _icon("icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": _icon("maskable-192.png"), "sizes": "192x192", "type": "image/png",
              "purpose": "maskable"},
-            {"src": icon("maskable-512.png"), "sizes": "512x512", "type": "image/png",
+            {"src": _icon("maskable-512.png"), "sizes": "512x512", "type": "image/png",
              "purpose": "maskable"},
         ],
     }
@@ -84,9 +86,10 @@ def manifest():
 
 
 @bp.get("/sw.js")
-def service_worker():
+@public
+def service_worker() -> ResponseReturnValue:
     """The worker, from the root so its scope is the whole site; always revalidated."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     static_url = app.static_url_path or "/static"
     source = assets.render_worker(app, shell(app), static_url)
     response = Response(source, mimetype="text/javascript")
@@ -96,6 +99,7 @@ def service_worker():
 
 
 @bp.get("/offline")
-def offline():
+@public
+def offline() -> ResponseReturnValue:
     """Shown by the worker when a page was never opened on this phone and there is no network."""
     return render_template("pwa/offline.html")

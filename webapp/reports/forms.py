@@ -3,14 +3,9 @@ from __future__ import annotations
 
 from wtforms import Form, SelectChoice, SelectField
 
+from ..forms import year_choice
+from ..groups import group_choices
 from ..models import AssessmentYear, UnitKind
-from ..models.areas import UNIT_KIND_LABELS
-
-GROUPS = [SelectChoice("", "Tất cả các nhóm"), SelectChoice("III", "Phụ lục III – Người lao động"),
-          SelectChoice("IV", "Phụ lục IV – Cán bộ, công chức, viên chức"),
-          SelectChoice("V", "Phụ lục V – Học sinh, sinh viên")]
-GROUP_LABELS = {"III": "Người lao động (PL III)", "IV": "Cán bộ, công chức, viên chức (PL IV)",
-                "V": "Học sinh, sinh viên (PL V)"}
 
 # Sortable columns of the area table: key -> label shown in the header.
 SORT_COLUMNS = {
@@ -32,15 +27,14 @@ class YearForm(Form):
     year = SelectField("Năm đánh giá", coerce=_optional_int, validate_choice=True)
 
     def set_years(self, years: list[AssessmentYear]) -> None:
-        self.year.choices = [SelectChoice(y.id, f"{y.label} ({y.kind.label.lower()})")  # type: ignore[arg-type]
-                             for y in years]
+        self.year.choices = [year_choice(y) for y in years]
 
 
 class AreaFilterForm(YearForm):
-    appendix = SelectField("Nhóm đối tượng", choices=GROUPS, default="")
+    appendix = SelectField("Nhóm đối tượng", choices=group_choices(all_groups=True), default="")
     kind = SelectField("Loại đơn vị", default="",
                        choices=[SelectChoice("", "Tất cả các loại")]
-                       + [SelectChoice(kind.value, UNIT_KIND_LABELS[kind]) for kind in UnitKind])
+                       + [SelectChoice(kind.value, kind.label) for kind in UnitKind])
     vs_target = SelectField("So với chỉ tiêu", default="",
                             choices=[SelectChoice("", "Tất cả"),
                                      SelectChoice("below", "Chưa đạt chỉ tiêu"),

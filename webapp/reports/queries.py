@@ -16,7 +16,12 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
-    Area, Assessment, AssessmentStatus, AssessmentYear, Membership, Unit, UnitKind,
+    Area,
+    Assessment,
+    AssessmentStatus,
+    Membership,
+    Unit,
+    UnitKind,
 )
 from .figures import Figures, Targets, path_ids, total
 
@@ -263,18 +268,6 @@ def _people(session: Session, unit_id: int, year_id: int, condition: Any) -> lis
         .limit(PEOPLE_LIMIT + 1)
     )
     return list(session.execute(stmt))
-
-
-def newest_year(session: Session) -> AssessmentYear | None:
-    return session.scalar(
-        select(AssessmentYear).order_by(AssessmentYear.starts_on.desc(), AssessmentYear.id.desc())
-    )
-
-
-def all_years(session: Session) -> list[AssessmentYear]:
-    return list(session.scalars(
-        select(AssessmentYear).order_by(AssessmentYear.starts_on.desc(), AssessmentYear.id.desc())
-    ))
 
 
 def stream(session: Session, stmt: Select, batch: int = 1000) -> Iterator[Any]:

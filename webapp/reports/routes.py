@@ -10,45 +10,26 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
-from flask_login import current_user, login_required
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..access import allow, can_view_area, can_view_unit, sees_reports
 from ..db import db
 from ..errors import fail
+from ..groups import GROUPS
 from ..models import Area, AssessmentYear, Unit, UnitKind
-from ..security import deny, ensure
+from ..years import all_years
 from . import csvexport
 from .chart import bar_chart
 from .figures import Targets, format_percent, path_ids, total
-from .forms import GROUP_LABELS, SORT_COLUMNS, AreaFilterForm, YearForm
-from .queries import ReportRow, all_years, area_report, node_figures, unit_report
+from .forms import SORT_COLUMNS, AreaFilterForm, YearForm
+from .queries import ReportRow, area_report, node_figures, unit_report
 
 bp = Blueprint("reports", __name__)
 
 INVALID_CHOICE = "Giá trị không hợp lệ; đang dùng mặc định."
-
-
-# -- access -----------------------------------------------------------------------------
-
-def _area(area_id: int) -> Area:
-    area = db.session.get(Area, area_id)
-    if area is None:
-        fail(404, "Không tìm thấy địa bàn này.")
-    ensure(current_user.is_admin or current_user.aggregates(area))
-    return area
-
-
-def _unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        fail(404, "Không tìm thấy đơn vị này.")
-    ensure(current_user.oversees_unit(unit))
-    return unit
-
-
-def can_view_area(user: Any, area: Area) -> bool:
-    return bool(user.is_authenticated and (user.is_admin or user.aggregates(area)))
 
 
 # -- filters ----------------------------------------------------------------------------
@@ -138,8 +119,8 @@ def _filter_vs_target(rows: list[ReportRow], vs_target: str) -> list[ReportRow]:
 # -- pages ------------------------------------------------------------------------------
 
 @bp.get("/")
-@login_required
-def index():
+@allow(sees_reports)
+def index() -> ResponseReturnValue:
     """Send each person to the report they may read."""
     user = current_user
     if user.is_admin:
@@ -151,15 +132,12 @@ def index():
         return render_template("reports/choose.html", areas=roots)
     if user.aggregated_areas:
         return redirect(url_for(".area", area_id=user.aggregated_areas[0].id))
-    if user.headed_unit_ids:
-        return redirect(url_for(".unit", unit_id=user.headed_unit_ids[0]))
-    deny()
+    return redirect(url_for(".unit", unit_id=user.headed_unit_ids[0]))
 
 
 @bp.get("/areas/<int:area_id>")
-@login_required
-def area(area_id: int):
-    node = _area(area_id)
+@allow(can_view_area, load=Area)
+def area(node: Area) -> ResponseReturnValue:
     session = db.session
     years = all_years(session)
     form = AreaFilterForm(request.args)
@@ -201,9 +179,8 @@ def _breadcrumb(session: Session, node: Area) -> list[tuple[Area, bool]]:
 
 
 @bp.get("/units/<int:unit_id>")
-@login_required
-def unit(unit_id: int):
-    the_unit = _unit(unit_id)
+@allow(can_view_unit, load=Unit)
+def unit(the_unit: Unit) -> ResponseReturnValue:
     session = db.session
     years = all_years(session)
     form = YearForm(request.args)
@@ -230,41 +207,37 @@ def _csv_response(rows: Callable[[Session], Iterator[list[Any]]], filename: str)
     return response
 
 
-GROUP_CODES = ("III", "IV", "V")
 BAD_GROUP = "Nhóm đối tượng không hợp lệ (chỉ nhận III, IV hoặc V)."
 BAD_STATUS = "Trạng thái không hợp lệ."
 
 
 @bp.get("/areas/<int:area_id>/units.csv")
-@login_required
-def area_units_csv(area_id: int):
-    node = _area(area_id)
+@allow(can_view_area, load=Area)
+def area_units_csv(node: Area) -> ResponseReturnValue:
     year = _year_for_export(db.session)
     scope = csvexport.Scope(year.id, year.label, node.path,
-                            appendix=_choice("appendix", GROUP_CODES, BAD_GROUP))
+                            appendix=_choice("appendix", GROUPS, BAD_GROUP))
     name = csvexport.ascii_filename("cdht-units", node.code, year.label)
     return _csv_response(lambda session: csvexport.unit_summary_rows(session, scope), name)
 
 
 @bp.get("/areas/<int:area_id>/results.csv")
-@login_required
-def area_results_csv(area_id: int):
-    node = _area(area_id)
+@allow(can_view_area, load=Area)
+def area_results_csv(node: Area) -> ResponseReturnValue:
     year = _year_for_export(db.session)
     scope = csvexport.Scope(year.id, year.label, node.path,
-                            appendix=_choice("appendix", GROUP_CODES, BAD_GROUP),
+                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
                             status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
     name = csvexport.ascii_filename("cdht-results", node.code, year.label)
     return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
 
 
 @bp.get("/units/<int:unit_id>/results.csv")
-@login_required
-def unit_results_csv(unit_id: int):
-    the_unit = _unit(unit_id)
+@allow(can_view_unit, load=Unit)
+def unit_results_csv(the_unit: Unit) -> ResponseReturnValue:
     year = _year_for_export(db.session)
     scope = csvexport.Scope(year.id, year.label, the_unit.area.path, unit_id=the_unit.id,
-                            appendix=_choice("appendix", GROUP_CODES, BAD_GROUP),
+                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
                             status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
     name = csvexport.ascii_filename("cdht-results", the_unit.code, year.label)
     return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
@@ -293,13 +266,6 @@ def reports_home_cards() -> list[dict[str, Any]]:
     return cards
 
 
-@bp.app_template_global()
-def reports_visible() -> bool:
-    """Whether the "Thống kê" link applies to this user."""
-    user = current_user
-    return bool(user.is_authenticated
-                and (user.is_admin or user.aggregated_areas or user.headed_unit_ids))
-
 
 @bp.app_template_filter("percent_vn")
 def percent_vn(value: Decimal | None) -> str:
@@ -312,8 +278,3 @@ def gap_vn(value: Decimal | None) -> str:
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return sign + format_percent(abs(value))[:-1] + " điểm"
-
-
-@bp.app_template_global()
-def group_label(code: str | None) -> str:
-    return GROUP_LABELS.get(code or "", code or "Không rõ nhóm")

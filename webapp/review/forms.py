@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from criteria import CriteriaSet, Index
 
-from ..assess.operations import NOTE_LIMIT
+from ..assessments.operations import NOTE_LIMIT, REASON_LIMIT
+from ..forms import BaseForm
 from ..models import Assessment
 
-REASON_LIMIT = 1000
 ACTIONS = ("confirm", "return", "reject")
 STALE_PAGE = "Trang đã cũ, vui lòng tải lại trang."
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     """The head's decision on a submitted assessment; per-index fields are added by `decision_form`."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(STALE_PAGE)])
@@ -42,7 +41,7 @@ class DecisionForm(FlaskForm):
                 for i in c.indices}
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(BaseForm):
     """Second step of withdrawing a confirmed title: a reason is required."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(STALE_PAGE)])
@@ -62,14 +61,13 @@ def comment_name(code: str) -> str:
 
 
 def points_choices(criteria_set: CriteriaSet, index: Index) -> list[SelectChoice]:
-    """Every allowed value, highest first, named after the level it matches (if described)."""
+    """The index's allowed points, highest first, named after the level they match."""
     if criteria_set.answer_kind == "boolean":
         return [SelectChoice(1, "Đạt"), SelectChoice(0, "Chưa đạt")]
     labels = {level.points: level.label for level in index.levels}
     return [
-        SelectChoice(points, f"{points} điểm — {labels[points]}" if points in labels
-                     else f"{points} điểm")
-        for points in range(index.max_points, -1, -1)
+        SelectChoice(points, f"{points} điểm — {labels[points]}" if points in labels else f"{points} điểm")
+        for points in reversed(criteria_set.allowed_points(index.code))
     ]
 
 

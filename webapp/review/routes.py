@@ -1,74 +1,53 @@
-"""Routes: Heads confirm, return or reject assessments ("xác nhận phiếu tự đánh giá").
+"""Routes: heads confirm, return or reject assessments ("xác nhận kết quả tự đánh giá").
 
-The state changes are `webapp.assess.operations`; who may act is `webapp.assess.permissions`.
+The state changes are `webapp.assessments.operations`; who may act is `webapp.access`.
 These views only read forms, call them, and render.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
+
+from criteria import CriteriaSet
 
 from .. import tokens
-from ..assess import operations
-from ..assess.operations import Conflict, OperationError
-from ..assess.permissions import can_review, is_owner
+from ..access import allow, can_review, can_review_unit, deny, heads_a_unit, review_refusal, signed_in
+from ..assessments import operations
 from ..db import db
-from ..errors import fail
-from ..models import Assessment, AssessmentStatus, Membership, Unit, User
-from ..security import ensure
+from ..errors import DomainError, fail
+from ..models import Assessment, AssessmentStatus, Membership, Unit
 from . import queries
-from .forms import RevokeForm, decision_form
+from .forms import DecisionForm, RevokeForm, decision_form
 
 bp = Blueprint("review", __name__)
 
 S = AssessmentStatus
-INVALID_QR = "Mã QR không hợp lệ hoặc đã hết hạn. Nhờ người đánh giá mở lại mã trên điện thoại."
-OWN_ASSESSMENT = "Bạn không thể tự xác nhận phiếu của mình."
+INVALID_QR = "Mã QR không hợp lệ hoặc đã hết hạn. Nhờ người tự đánh giá mở lại mã trên điện thoại."
 DONE_MESSAGES = {
     "confirm": "Đã xác nhận phiếu của {name}.",
     "return": "Đã trả lại phiếu của {name} để sửa.",
     "reject": "Đã ghi “Không công nhận” cho phiếu của {name}.",
 }
-GROUP_LABELS = {"III": "Người lao động", "IV": "Cán bộ, công chức, viên chức",
-                "V": "Học sinh, sinh viên"}
 # Why a page is read-only, by status.
 STATUS_NOTES = {
-    S.DRAFT: "Người đánh giá chưa gửi phiếu. Khi phiếu được gửi, bạn mới có thể xác nhận.",
-    S.RETURNED: "Phiếu đã được trả lại để sửa. Khi người đánh giá gửi lại, phiếu sẽ vào hàng chờ.",
+    S.DRAFT: "Người tự đánh giá chưa gửi phiếu. Khi phiếu được gửi, bạn mới có thể xác nhận.",
+    S.RETURNED: "Phiếu đã được trả lại để sửa. Khi người tự đánh giá gửi lại, phiếu sẽ chuyển vào danh sách "
+                "chờ xác nhận.",
     S.CONFIRMED: "Phiếu đã được xác nhận.",
     S.REJECTED: "Phiếu không được công nhận trong năm đánh giá này.",
     S.REVOKED: "Danh hiệu đã bị thu hồi.",
 }
 
 
-def may_review_unit(user: User, unit: Unit) -> bool:
-    """Heads of the unit and aggregators above it work through its queue."""
-    return user.is_authenticated and (user.heads(unit) or user.aggregates(unit.area))
-
-
-def _optional_url(endpoint: str, **values: Any) -> str | None:
-    """A link to another feature's page if that feature has it, else None."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 @bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
-    # Functions, so the start page and navigation only query when they are shown.
-    return {
-        "review_unit_summaries": lambda: queries.unit_summaries(db.session, current_user.headed_unit_ids),
-        "review_optional_url": _optional_url,
-        "review_group_labels": GROUP_LABELS,
-    }
+    # A function, so the start page and navigation only query when they are shown.
+    return {"review_unit_summaries": lambda: queries.unit_summaries(db.session, current_user.headed_unit_ids)}
 
 
 def _filters() -> queries.QueueFilters:
@@ -76,43 +55,30 @@ def _filters() -> queries.QueueFilters:
                                 section=request.args.get("section") or None)
 
 
-def _unit_or_404(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
-    return unit
-
-
-def _assessment_or_404(assessment_id: int) -> Assessment:
-    assessment = db.session.scalar(
+def _with_unit(assessment_id: int) -> Assessment:
+    """The assessment with its roster line and unit, read afresh (after a refused action)."""
+    found = db.session.scalar(
         select(Assessment).where(Assessment.id == assessment_id)
         .options(selectinload(Assessment.membership).selectinload(Membership.unit))
+        .execution_options(populate_existing=True)
     )
-    if assessment is None:
-        abort(404)
-    return assessment
-
-
-def _ensure_reviewer(assessment: Assessment) -> None:
-    if is_owner(current_user, assessment):
-        fail(403, OWN_ASSESSMENT, "Không thể tự xác nhận")
-    ensure(can_review(current_user, assessment))
+    if found is None:
+        fail(404, "Không tìm thấy phiếu tự đánh giá này.")
+    return found
 
 
 @bp.get("/review/")
-@login_required
-def index():
+@allow(heads_a_unit)
+def index() -> ResponseReturnValue:
     """The units this person heads, with their counts (the "Xác nhận" menu)."""
-    ensure(bool(current_user.headed_unit_ids))
     summaries = queries.unit_summaries(db.session, current_user.headed_unit_ids)
     return render_template("review/index.html", summaries=summaries)
 
 
 @bp.get("/units/<int:unit_id>/queue")
-def queue(unit_id: int):
+@allow(can_review_unit, load=Unit)
+def queue(unit: Unit) -> ResponseReturnValue:
     """Submitted assessments of one unit waiting for confirmation, oldest first."""
-    unit = _unit_or_404(unit_id)
-    ensure(may_review_unit(current_user, unit))
     filters = _filters()
     appendices, sections = queries.filter_choices(db.session, unit.id)
     return render_template(
@@ -124,8 +90,8 @@ def queue(unit_id: int):
 
 
 @bp.get("/scan/<token>")
-@login_required
-def scan(token: str):
+@allow(signed_in)
+def scan(token: str) -> ResponseReturnValue:
     """A head scans the member's QR code: check it, then open the review page."""
     payload = tokens.read_token(tokens.MEMBER_QR, token, current_app.config["MEMBER_QR_MAX_AGE"])
     if not isinstance(payload, int) or isinstance(payload, bool):
@@ -133,20 +99,15 @@ def scan(token: str):
     assessment = db.session.get(Assessment, payload)
     if assessment is None:
         fail(404, INVALID_QR, "Mã QR không dùng được")
-    if is_owner(current_user, assessment):
-        fail(403, OWN_ASSESSMENT, "Không thể tự xác nhận")
     if not can_review(current_user, assessment):
-        unit = assessment.membership.unit
-        fail(403, f"Chỉ thủ trưởng của {unit.name} (hoặc cơ quan quản lý cấp trên) mới có thể "
-                  "xác nhận phiếu này.", "Không có quyền xác nhận")
+        deny(review_refusal(current_user, assessment))
     return redirect(url_for("review.review", assessment_id=assessment.id))
 
 
 @bp.route("/review/<int:assessment_id>", methods=["GET", "POST"])
-def review(assessment_id: int):
+@allow(can_review, load=Assessment, explain=review_refusal)
+def review(assessment: Assessment) -> ResponseReturnValue:
     """The head reads the member's answers and confirms, returns or rejects them."""
-    assessment = _assessment_or_404(assessment_id)
-    _ensure_reviewer(assessment)
     criteria_set = operations.criteria_of(assessment)
     filters = _filters()
     if request.method == "GET":
@@ -160,26 +121,30 @@ def review(assessment_id: int):
     name = assessment.membership.full_name
     action = form.action.data
     try:
-        if action == "confirm":
-            operations.confirm(db.session, current_user, assessment, form.version.data,
-                               form.head_values(criteria_set), form.comments(criteria_set))
-        elif action == "return":
-            operations.return_for_correction(db.session, current_user, assessment, form.version.data,
-                                             form.comments(criteria_set), form.reason.data)
-        else:
-            operations.reject(db.session, current_user, assessment, form.version.data,
-                              form.reason.data or "")
-    except OperationError as error:
-        db.session.rollback()  # nothing half-written; show the assessment as it now stands
-        assessment = _assessment_or_404(assessment_id)
-        return _render_review(assessment, criteria_set, form, filters, error.status_code
-                              if isinstance(error, Conflict) else 422, error.message, action)
+        _decide(action, assessment, criteria_set, form)
+    except DomainError as error:
+        # Show the assessment as it now stands; the request rolls back what was attempted.
+        return _render_review(_with_unit(assessment.id), criteria_set, form, filters, error.status,
+                              error.message, action)
     flash(DONE_MESSAGES[action].format(name=name), "success")
     return redirect(url_for("review.queue", unit_id=assessment.membership.unit_id, **filters.as_args()))
 
 
-def _render_review(assessment: Assessment, criteria_set, form, filters, status: int = 200,  # type: ignore[no-untyped-def]
-                   error: str | None = None, action: str | None = None):
+def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form: DecisionForm) -> None:
+    head, version = current_user, form.version.data
+    if action == "confirm":
+        operations.confirm(db.session, head, assessment, version, form.head_values(criteria_set),
+                           form.comments(criteria_set))
+    elif action == "return":
+        operations.return_for_correction(db.session, head, assessment, version, form.comments(criteria_set),
+                                         form.reason.data)
+    else:
+        operations.reject(db.session, head, assessment, version, form.reason.data or "")
+
+
+def _render_review(assessment: Assessment, criteria_set: CriteriaSet, form: DecisionForm,
+                   filters: queries.QueueFilters, status: int = 200, error: str | None = None,
+                   action: str | None = None) -> ResponseReturnValue:
     unit = assessment.membership.unit
     upcoming = queries.next_waiting(db.session, unit.id, assessment, filters)
     return render_template(
@@ -191,10 +156,9 @@ def _render_review(assessment: Assessment, criteria_set, form, filters, status: 
 
 
 @bp.route("/review/<int:assessment_id>/revoke", methods=["GET", "POST"])
-def revoke(assessment_id: int):
+@allow(can_review, load=Assessment, explain=review_refusal)
+def revoke(assessment: Assessment) -> ResponseReturnValue:
     """Second step before withdrawing a confirmed title: say why, then confirm."""
-    assessment = _assessment_or_404(assessment_id)
-    _ensure_reviewer(assessment)
     if assessment.status is not S.CONFIRMED:
         flash(f"Phiếu đang ở trạng thái “{assessment.status.label}”, không thể thu hồi.", "warning")
         return redirect(url_for("review.review", assessment_id=assessment.id))
@@ -203,15 +167,13 @@ def revoke(assessment_id: int):
         return _render_revoke(assessment, form, 200 if request.method == "GET" else 422)
     try:
         operations.revoke(db.session, current_user, assessment, form.version.data, form.reason.data)
-    except OperationError as error:
-        db.session.rollback()
-        assessment = _assessment_or_404(assessment_id)
-        return _render_revoke(assessment, form, error.status_code if isinstance(error, Conflict)
-                              else 422, error.message)
+    except DomainError as error:
+        return _render_revoke(_with_unit(assessment.id), form, error.status, error.message)
     flash(f"Đã thu hồi danh hiệu của {assessment.membership.full_name}.", "success")
     return redirect(url_for("review.review", assessment_id=assessment.id))
 
 
-def _render_revoke(assessment: Assessment, form: RevokeForm, status: int, error: str | None = None):  # type: ignore[no-untyped-def]
+def _render_revoke(assessment: Assessment, form: RevokeForm, status: int,
+                   error: str | None = None) -> ResponseReturnValue:
     return render_template("review/revoke.html", a=assessment, membership=assessment.membership,
                            unit=assessment.membership.unit, form=form, error=error), status

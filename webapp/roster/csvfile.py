@@ -10,7 +10,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from .groups import clean_text
+from ..errors import DomainError
+from ..text import clean_text
 
 MAX_BYTES = 256 * 1024     # the confirmation form carries the file back (form limit 500 KB)
 MAX_ROWS = 3000
@@ -34,12 +35,8 @@ _HEADER_INDEX = {alias: key for key, aliases in HEADER_ALIASES.items() for alias
 _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
 
 
-class ImportFileError(Exception):
+class ImportFileError(DomainError):
     """The file as a whole cannot be read; `message` is Vietnamese, for the head."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

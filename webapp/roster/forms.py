@@ -1,20 +1,16 @@
 """Forms of the roster pages (CSRF on every POST, including one-button actions)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from .groups import group_choices
+from ..forms import BaseForm, YearField
+from ..groups import group_choices
 from .operations import NAME_LIMIT, SECTION_LIMIT
 
 
-class EmptyForm(FlaskForm):
-    """A one-button action (remove a line); only the CSRF token."""
-
-
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     """Edit a line: name, group, class/department (the contact identifies the line)."""
 
     full_name = StringField(
@@ -31,24 +27,23 @@ class MemberForm(FlaskForm):
 
 
 class AddMemberForm(MemberForm):
-    year_id = SelectField("Năm đánh giá", coerce=int,
-                          validators=[InputRequired("Vui lòng chọn năm đánh giá.")])
+    year_id = YearField()
     contact = StringField(
         "Số điện thoại hoặc email",
-        validators=[DataRequired("Vui lòng nhập số điện thoại hoặc email.")],
+        validators=[DataRequired("Vui lòng nhập số điện thoại hoặc email."),
+                    Length(max=254, message="Tối đa 254 ký tự.")],
         render_kw={"inputmode": "email", "autocomplete": "off"},
     )
 
 
-class ImportUploadForm(FlaskForm):
-    year_id = SelectField("Năm đánh giá", coerce=int,
-                          validators=[InputRequired("Vui lòng chọn năm đánh giá.")])
+class ImportUploadForm(BaseForm):
+    year_id = YearField()
     file = FileField("Tệp danh sách (.csv)",
                      validators=[FileRequired("Vui lòng chọn tệp CSV để tải lên.")],
                      render_kw={"accept": ".csv,text/csv"})
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(BaseForm):
     """Carries the previewed file back, signed; the server keeps nothing in between."""
 
     payload = HiddenField(validators=[DataRequired()])

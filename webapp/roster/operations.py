@@ -1,8 +1,8 @@
 """Business actions on rosters ("danh sách thành viên"): add, edit, remove, import from CSV.
 
 Each action takes the session and the acting head, changes state, writes audit events and
-flushes; the request commits. Who may act is checked by the caller
-(`webapp.roster.permissions.can_manage`); these functions check the data.
+flushes; the request commits. Who may act is `webapp.access.can_manage_unit`; these functions
+check the data and raise `DomainError` (with the form field it concerns).
 """
 from __future__ import annotations
 
@@ -14,23 +14,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import audit
 from ..contacts import normalise_contact, normalise_email, normalise_phone
+from ..errors import DomainError
+from ..groups import GROUPS, parse_group
 from ..models import AssessmentStatus, AssessmentYear, Membership, Unit, User
+from ..text import clean_text
 from .csvfile import read_roster_csv
-from .groups import GROUPS, clean_text, parse_group
 
 NAME_LIMIT = 120
 SECTION_LIMIT = 80
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
-
-
-class RosterError(Exception):
-    """A roster change that cannot happen; `message` is Vietnamese. `field` names the input."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def match_memberships(session: Session, user: User) -> list[Membership]:
@@ -71,11 +64,11 @@ def add_member(
     name = _clean_name(full_name)
     login = normalise_contact(contact or "")
     if login is None:
-        raise RosterError(_contact_problem(contact), "contact")
+        raise DomainError(_contact_problem(contact), "contact")
     group = _clean_group(appendix)
     existing = _line_for_contact(session, unit, year, login)
     if existing is not None:
-        raise RosterError(
+        raise DomainError(
             f"{'Email' if '@' in login else 'Số điện thoại'} {login} đã có trong danh sách năm "
             f"{year.label} (người: {existing.full_name}). Hãy sửa dòng đó thay vì thêm mới.",
             "contact",
@@ -100,7 +93,7 @@ def update_member(
     _require_open_year(membership.year)
     name, group, cleaned_section = _clean_name(full_name), _clean_group(appendix), _clean_section(section)
     if group != membership.appendix and membership.assessment is not None:
-        raise RosterError(
+        raise DomainError(
             f"Người này đã có phiếu tự đánh giá theo Phụ lục {membership.appendix}; "
             "không thể đổi nhóm nữa.", "appendix",
         )
@@ -117,7 +110,7 @@ def remove_member(session: Session, head: User, membership: Membership) -> None:
     _require_open_year(membership.year)
     assessment = membership.assessment
     if assessment is not None and assessment.status is not AssessmentStatus.DRAFT:
-        raise RosterError(
+        raise DomainError(
             f"Không thể xoá {membership.full_name}: phiếu tự đánh giá đang ở trạng thái "
             f"“{assessment.status.label}”. Phiếu đã gửi là một phần kết quả của đơn vị; nếu "
             "người này không còn thuộc đơn vị, hãy từ chối hoặc thu hồi phiếu ở trang xác nhận."
@@ -353,22 +346,22 @@ def _describe(membership: Membership | None) -> str:
 def _clean_name(full_name: str | None) -> str:
     name = clean_text(full_name)
     if not name:
-        raise RosterError("Vui lòng nhập họ và tên.", "full_name")
+        raise DomainError("Vui lòng nhập họ và tên.", "full_name")
     if len(name) > NAME_LIMIT:
-        raise RosterError(f"Họ và tên dài quá {NAME_LIMIT} ký tự.", "full_name")
+        raise DomainError(f"Họ và tên dài quá {NAME_LIMIT} ký tự.", "full_name")
     return name
 
 
 def _clean_group(appendix: str | None) -> str:
     if appendix not in GROUPS:
-        raise RosterError("Vui lòng chọn nhóm: Phụ lục III, IV hoặc V.", "appendix")
+        raise DomainError("Vui lòng chọn nhóm: Phụ lục III, IV hoặc V.", "appendix")
     return appendix  # type: ignore[return-value]
 
 
 def _clean_section(section: str | None) -> str | None:
     text = clean_text(section)
     if len(text) > SECTION_LIMIT:
-        raise RosterError(f"Lớp hoặc phòng ban dài quá {SECTION_LIMIT} ký tự.", "section")
+        raise DomainError(f"Lớp hoặc phòng ban dài quá {SECTION_LIMIT} ký tự.", "section")
     return text or None
 
 
@@ -404,7 +397,7 @@ def _has_line(session: Session, unit: Unit, year: AssessmentYear, user: User) ->
 
 def _require_open_year(year: AssessmentYear) -> None:
     if not year.is_open:
-        raise RosterError(f"Năm đánh giá {year.label} đã khoá; không thể thay đổi danh sách.")
+        raise DomainError(f"Năm đánh giá {year.label} đã khoá; không thể thay đổi danh sách.")
 
 
 def _flush_or_conflict(session: Session) -> None:
@@ -413,6 +406,6 @@ def _flush_or_conflict(session: Session) -> None:
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise RosterError(
-            "Danh sách vừa được người khác thay đổi cùng lúc. Vui lòng tải lại trang và thử lại."
+        raise DomainError(
+            "Danh sách vừa được người khác thay đổi cùng lúc. Vui lòng tải lại trang và thử lại.", status=409
         ) from None

@@ -9,25 +9,6 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Assessment, AssessmentYear, Membership, Unit
 
 
-def years(session: Session) -> list[AssessmentYear]:
-    """Every assessment year, newest first."""
-    return list(session.scalars(
-        select(AssessmentYear).order_by(AssessmentYear.starts_on.desc(), AssessmentYear.id.desc())
-    ))
-
-
-def open_years(session: Session) -> list[AssessmentYear]:
-    return [year for year in years(session) if year.is_open]
-
-
-def pick_year(all_years: list[AssessmentYear], year_id: int | None) -> AssessmentYear | None:
-    """The asked-for year, else the newest open year, else the newest year."""
-    for year in all_years:
-        if year.id == year_id:
-            return year
-    return next((y for y in all_years if y.is_open), all_years[0] if all_years else None)
-
-
 def lines(session: Session, unit: Unit, year: AssessmentYear,
           appendix: str | None = None, section: str | None = None) -> list[Membership]:
     """The roster lines with their assessments, by class/department then name."""

@@ -1,21 +1,21 @@
 """Routes: a unit's roster for a year ("danh sách"), with CSV import. Heads and admins only."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
-)
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from wtforms import SelectChoice
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..access import allow, can_manage_unit
 from ..db import db
-from ..errors import fail
+from ..errors import DomainError, fail
+from ..forms import ConfirmForm, offer_years
+from ..groups import GROUPS, default_group
 from ..models import AssessmentStatus, AssessmentYear, Membership, Unit
+from ..years import all_years, open_years, pick_year
 from . import operations, queries
 from .csvfile import MAX_BYTES, ImportFileError, decode, template_csv
-from .forms import AddMemberForm, EmptyForm, ImportConfirmForm, ImportUploadForm, MemberForm
-from .groups import GROUP_LABELS, GROUPS, default_group, group_label
-from .permissions import managed_unit
+from .forms import AddMemberForm, ImportConfirmForm, ImportUploadForm, MemberForm
 
 bp = Blueprint("roster", __name__)
 
@@ -34,14 +34,14 @@ def _year_arg() -> int | None:
 
 
 @bp.get("/<int:unit_id>/roster")
-def index(unit_id: int):
-    unit = managed_unit(unit_id)
-    all_years = queries.years(db.session)
-    year = queries.pick_year(all_years, _year_arg())
+@allow(can_manage_unit, load=Unit)
+def index(unit: Unit) -> ResponseReturnValue:
+    years = all_years(db.session)
+    year = pick_year(years, _year_arg())
     appendix = request.args.get("appendix") if request.args.get("appendix") in GROUPS else None
     section = (request.args.get("section") or "").strip() or None
-    context = dict(unit=unit, years=all_years, year=year, appendix=appendix, section=section,
-                   groups=GROUPS, group_labels=GROUP_LABELS, remove_form=EmptyForm())
+    context = dict(unit=unit, years=years, year=year, appendix=appendix, section=section,
+                   groups=GROUPS, remove_form=ConfirmForm())
     if year is not None:
         context.update(
             lines=queries.lines(db.session, unit, year, appendix, section),
@@ -52,25 +52,19 @@ def index(unit_id: int):
     return render_template("roster/index.html", **context)
 
 
-def _open_year_choices(form) -> list[AssessmentYear]:  # type: ignore[no-untyped-def]
-    years = queries.open_years(db.session)
-    form.year_id.choices = [SelectChoice(str(y.id), f"{y.label} ({y.kind.label.lower()})") for y in years]
+def _offer_open_years(form: AddMemberForm | ImportUploadForm) -> list[AssessmentYear]:
+    """Open years only; a first display starts on the year asked for, else the newest open one."""
+    years = open_years(db.session)
+    offer_years(form.year_id, years, pick_year(years, _year_arg()) if request.method == "GET" else None)
     return years
 
 
-def _preselect_year(form, years: list[AssessmentYear]) -> None:  # type: ignore[no-untyped-def]
-    """On first display, the year asked for in the URL, else the newest open one."""
-    chosen = queries.pick_year(years, _year_arg())
-    form.year_id.data = chosen.id if chosen else None
-
-
 @bp.route("/<int:unit_id>/roster/add", methods=["GET", "POST"])
-def add(unit_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def add(unit: Unit) -> ResponseReturnValue:
     form = AddMemberForm()
-    years = _open_year_choices(form)
+    years = _offer_open_years(form)
     if request.method == "GET":
-        _preselect_year(form, years)
         asked = request.args.get("appendix")
         form.appendix.data = asked if asked in GROUPS else default_group(unit)
     elif form.validate_on_submit():
@@ -80,7 +74,7 @@ def add(unit_id: int):
                 db.session, current_user, unit, year, form.full_name.data, form.contact.data,
                 form.appendix.data, form.section.data,
             )
-        except operations.RosterError as error:
+        except DomainError as error:
             getattr(form, error.field or "full_name").errors.append(error.message)
         else:
             flash(f"Đã thêm {membership.full_name} vào danh sách năm {year.label}.", "success")
@@ -90,34 +84,32 @@ def add(unit_id: int):
 
 
 @bp.route("/<int:unit_id>/roster/<int:membership_id>/edit", methods=["GET", "POST"])
-def edit(unit_id: int, membership_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def edit(unit: Unit, membership_id: int) -> ResponseReturnValue:
     membership = _line_of(unit, membership_id)
     form = MemberForm(obj=membership)
     if form.validate_on_submit():
         try:
             operations.update_member(db.session, current_user, membership, form.full_name.data,
                                      form.appendix.data, form.section.data)
-        except operations.RosterError as error:
+        except DomainError as error:
             getattr(form, error.field or "full_name").errors.append(error.message)
         else:
             flash(f"Đã lưu thay đổi cho {membership.full_name}.", "success")
             return redirect(url_for(".index", unit_id=unit.id, year=membership.year_id))
     status = 422 if request.method == "POST" else 200
     return render_template("roster/edit.html", unit=unit, membership=membership, form=form,
-                           remove_form=EmptyForm(), group_label=group_label), status
+                           remove_form=ConfirmForm()), status
 
 
 @bp.post("/<int:unit_id>/roster/<int:membership_id>/remove")
-def remove(unit_id: int, membership_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def remove(unit: Unit, membership_id: int) -> ResponseReturnValue:
     membership = _line_of(unit, membership_id)
     year_id, name = membership.year_id, membership.full_name
-    if not EmptyForm().validate_on_submit():
-        fail(400, "Yêu cầu xoá không hợp lệ. Vui lòng tải lại trang và thử lại.")
     try:
         operations.remove_member(db.session, current_user, membership)
-    except operations.RosterError as error:
+    except DomainError as error:
         flash(error.message, "error")
     else:
         flash(f"Đã xoá {name} khỏi danh sách.", "success")
@@ -125,8 +117,8 @@ def remove(unit_id: int, membership_id: int):
 
 
 @bp.get("/<int:unit_id>/roster/template.csv")
-def template(unit_id: int):
-    managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def template(unit: Unit) -> ResponseReturnValue:
     return Response(
         template_csv().encode("utf-8"),
         mimetype="text/csv",
@@ -140,18 +132,18 @@ def _carrier() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cdht.roster-import")
 
 
-def _import_page(unit: Unit, form: ImportUploadForm, error: str | None = None, status: int = 200):
+def _import_page(unit: Unit, form: ImportUploadForm, error: str | None = None,
+                 status: int = 200) -> ResponseReturnValue:
     return render_template("roster/import.html", unit=unit, form=form, error=error,
                            max_kb=MAX_BYTES // 1024), status
 
 
 @bp.route("/<int:unit_id>/roster/import", methods=["GET", "POST"])
-def import_upload(unit_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def import_upload(unit: Unit) -> ResponseReturnValue:
     form = ImportUploadForm()
-    years = _open_year_choices(form)
+    years = _offer_open_years(form)
     if request.method == "GET":
-        _preselect_year(form, years)
         return _import_page(unit, form)
     if not form.validate_on_submit():
         return _import_page(unit, form, status=422)
@@ -163,16 +155,15 @@ def import_upload(unit_id: int):
         return _import_page(unit, form, error.message, 422)
     payload = _carrier().dumps({"u": unit.id, "y": year.id, "t": text})
     confirm = ImportConfirmForm(payload=payload)
-    return render_template("roster/preview.html", unit=unit, year=year, preview=preview,
-                           form=confirm, group_label=group_label)
+    return render_template("roster/preview.html", unit=unit, year=year, preview=preview, form=confirm)
 
 
 @bp.post("/<int:unit_id>/roster/import/confirm")
-def import_confirm(unit_id: int):
-    unit = managed_unit(unit_id)
+@allow(can_manage_unit, load=Unit)
+def import_confirm(unit: Unit) -> ResponseReturnValue:
     form = ImportConfirmForm()
     upload = ImportUploadForm(formdata=None)
-    _open_year_choices(upload)
+    _offer_open_years(upload)
     try:
         carried = _carrier().loads(form.payload.data or "", max_age=IMPORT_MAX_AGE) \
             if form.validate_on_submit() else None
@@ -182,11 +173,9 @@ def import_confirm(unit_id: int):
         return _import_page(unit, upload, (
             "Không xác nhận được tệp đã xem trước (tệp đã bị thay đổi hoặc trang mở quá lâu). "
             "Chưa có gì được lưu; vui lòng tải tệp lên lại."), 400)
-    year = db.session.get(AssessmentYear, carried.get("y"))
-    if year is None:
-        fail(404, "Không tìm thấy năm đánh giá.")
+    year = db.get_or_404(AssessmentYear, carried.get("y"), "Không tìm thấy năm đánh giá.")
     try:
         result = operations.apply_import(db.session, current_user, unit, year, carried["t"])
-    except (ImportFileError, operations.RosterError) as error:
+    except (ImportFileError, DomainError) as error:
         return _import_page(unit, upload, error.message, 422)
     return render_template("roster/import_done.html", unit=unit, year=year, result=result)

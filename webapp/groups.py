@@ -1,12 +1,16 @@
-"""Appendix groups of Decision 324/QĐ-KHVN as heads type them ("III", "Phụ lục IV", "học sinh")."""
+"""The appendix groups of Decision 324/QĐ-KHVN ("nhóm đối tượng"): codes, labels and aliases.
+
+The one place that says what a group is called. Members see only the label ("Người lao
+động"); administrators, reports and exports also see the appendix ("Phụ lục III").
+"""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from wtforms import SelectChoice
 
-from ..models import Unit, UnitKind
+from .models import Unit, UnitKind
+from .text import clean_text
 
 GROUPS = ("III", "IV", "V")
 GROUP_LABELS = {
@@ -14,7 +18,9 @@ GROUP_LABELS = {
     "IV": "Cán bộ, công chức, viên chức",
     "V": "Học sinh, sinh viên, học viên",
 }
+ALL_GROUPS_LABEL = "Tất cả các nhóm"
 
+# How heads write a group in a roster file: "III", "Phụ lục IV", "4", "học sinh", ...
 _ALIASES = {
     "iii": "III", "3": "III", "người lao động": "III", "lao động": "III", "nld": "III",
     "iv": "IV", "4": "IV", "cán bộ công chức viên chức": "IV", "cán bộ công chức": "IV",
@@ -28,9 +34,20 @@ _PREFIX = re.compile(r"^(phụ lục|pl|nhóm)\s*")
 _PUNCTUATION = re.compile(r"[,.;:/\-–()]+")
 
 
-def clean_text(value: str | None) -> str:
-    """NFC (Excel on Windows/macOS may give decomposed diacritics), trimmed, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", value or "").split())
+def group_label(code: str | None, appendix: bool = False) -> str:
+    """'IV' → 'Cán bộ, công chức, viên chức'; with `appendix`: 'Phụ lục IV – Cán bộ, …'."""
+    if not code:
+        return ALL_GROUPS_LABEL
+    label = GROUP_LABELS.get(code)
+    if label is None:
+        return f"Phụ lục {code}"
+    return f"Phụ lục {code} – {label}" if appendix else label
+
+
+def group_choices(all_groups: bool = False) -> list[SelectChoice]:
+    """Options of a group select, with the appendix; optionally "all groups" first (value "")."""
+    choices = [SelectChoice(code, group_label(code, appendix=True)) for code in GROUPS]
+    return ([SelectChoice("", ALL_GROUPS_LABEL)] if all_groups else []) + choices
 
 
 def parse_group(value: str | None) -> str | None:
@@ -41,16 +58,6 @@ def parse_group(value: str | None) -> str | None:
     return _ALIASES.get(text)
 
 
-def group_label(appendix: str) -> str:
-    """'IV' → 'Phụ lục IV – Cán bộ, công chức, viên chức'."""
-    label = GROUP_LABELS.get(appendix)
-    return f"Phụ lục {appendix} – {label}" if label else f"Phụ lục {appendix}"
-
-
 def default_group(unit: Unit) -> str:
     """The group a form starts on: students in schools for them, public servants elsewhere."""
     return "V" if unit.kind in _STUDENT_UNITS else "IV"
-
-
-def group_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, group_label(code)) for code in GROUPS]

@@ -40,12 +40,15 @@ def index_codes(criteria_set: CriteriaSet) -> list[str]:
 
 
 def choices(criteria_set: CriteriaSet, index: Index) -> list[Choice]:
-    """The levels of an index; sets without described levels get plain choices."""
-    if index.levels:
-        return [Choice(lv.points, lv.label, lv.description) for lv in index.levels]
+    """What a member can pick for an index: its allowed points, named after described levels."""
     if criteria_set.answer_kind == "boolean":
         return [Choice(1, "Đạt", ""), Choice(0, "Chưa đạt", "")]
-    return [Choice(p, f"{p} điểm", "") for p in range(index.max_points + 1)]
+    levels = {level.points: level for level in index.levels}
+    return [
+        Choice(points, levels[points].label, levels[points].description) if points in levels
+        else Choice(points, f"{points} điểm", "")
+        for points in criteria_set.allowed_points(index.code)
+    ]
 
 
 def unanswered_message(codes: list[str]) -> str:

@@ -1,0 +1,141 @@
+"""Who may do what: the domain predicates, and the one decorator every route declares.
+
+Facts about roles (`user.is_admin`, `user.heads(unit)`, `user.aggregates(area)`) live on
+`User`; what a person *may do* is decided here, nowhere else. A route declares its access
+with `@allow(predicate)` or `@allow(predicate, load=Model)`, or `@public` for pages anyone
+may open. `tests/app/test_access_matrix.py` holds the role-by-endpoint table of every route.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, NoReturn, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from .db import db
+from .errors import fail
+from .models import Area, Assessment, Membership, Unit, User
+from .security import login_manager, wants_json
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+OWN_ASSESSMENT = "Bạn không thể tự xác nhận phiếu của mình."
+
+
+# Predicates ----------------------------------------------------------------------------------
+
+def signed_in(user: User) -> bool:
+    return bool(user.is_authenticated)
+
+
+def is_admin(user: User) -> bool:
+    return signed_in(user) and user.is_admin
+
+
+def heads_a_unit(user: User) -> bool:
+    """The "Xác nhận" menu: heads of at least one unit."""
+    return signed_in(user) and bool(user.headed_unit_ids)
+
+
+def sees_reports(user: User) -> bool:
+    """The "Thống kê" menu: administrators, aggregators and heads."""
+    return signed_in(user) and bool(user.is_admin or user.aggregated_areas or user.headed_unit_ids)
+
+
+def owns(user: User, assessment: Assessment) -> bool:
+    """The member whose roster line the assessment belongs to."""
+    return signed_in(user) and assessment.membership.user_id == user.id
+
+
+def is_on_roster_line(user: User, membership: Membership) -> bool:
+    """The roster line is this user's own: they may start its assessment."""
+    return signed_in(user) and membership.user_id == user.id
+
+
+def can_review_unit(user: User, unit: Unit) -> bool:
+    """Heads of the unit and aggregators above it work through its assessments."""
+    return signed_in(user) and (user.heads(unit) or user.aggregates(unit.area))
+
+
+def can_review(user: User, assessment: Assessment) -> bool:
+    """A reviewer of the member's unit, never for one's own assessment.
+
+    (A head who is also a member is confirmed by another head or the next level up.)
+    """
+    return can_review_unit(user, assessment.membership.unit) and not owns(user, assessment)
+
+
+def can_manage_unit(user: User, unit: Unit) -> bool:
+    """Roster and drives: the unit's heads ("thủ trưởng") and administrators."""
+    return signed_in(user) and (user.is_admin or user.heads(unit))
+
+
+def can_view_unit(user: User, unit: Unit) -> bool:
+    """A unit's figures: its heads, aggregators above it, administrators."""
+    return signed_in(user) and (user.is_admin or user.heads(unit) or user.aggregates(unit.area))
+
+
+def can_view_area(user: User, area: Area) -> bool:
+    """An area's figures: aggregators of the area or of a node above it, administrators."""
+    return signed_in(user) and (user.is_admin or user.aggregates(area))
+
+
+# Refusing ------------------------------------------------------------------------------------
+
+def deny(message: str | None = None) -> NoReturn:
+    """Anonymous: log in first (401 for JSON); signed in: 403, with `message` if given."""
+    if not current_user.is_authenticated:
+        if wants_json():
+            abort(401)
+        abort(login_manager.unauthorized())
+    if message:
+        fail(403, message)
+    abort(403)
+
+
+def review_refusal(user: User, assessment: Assessment) -> str | None:
+    """Why a reviewer page is refused, when the plain 403 would puzzle the person."""
+    if owns(user, assessment):
+        return OWN_ASSESSMENT
+    unit = assessment.membership.unit
+    return f"Chỉ thủ trưởng của {unit.name} (hoặc cơ quan quản lý cấp trên) mới có thể xác nhận phiếu này."
+
+
+# The decorators ------------------------------------------------------------------------------
+
+def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | None = None,
+          explain: Callable[[User, Any], str | None] | None = None) -> Callable[[F], F]:
+    """Guard a view: log in first, load `load` by its URL id (404), then ask `predicate`.
+
+    With `load=Unit` the view's `unit_id` argument is replaced by the loaded `unit` (passed
+    first); `arg` names the URL argument when it is not `<table>_id`. `explain` gives the
+    403 page a reason.
+    """
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(**kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                deny()
+            if load is None:
+                if not predicate(current_user):
+                    deny()
+                return view(**kwargs)
+            name = arg or f"{load.__tablename__}_id"  # type: ignore[attr-defined]
+            found = db.get_or_404(load, kwargs.pop(name))
+            if not predicate(current_user, found):
+                deny(explain(current_user, found) if explain else None)
+            return view(found, **kwargs)
+
+        guarded.access = predicate  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: F) -> F:
+    """Mark a view anyone may open (login, the start page, a drive poster link, verification)."""
+    view.access = public  # type: ignore[attr-defined]
+    return view

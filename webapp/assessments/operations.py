@@ -1,0 +1,303 @@
+"""Business actions on assessments ("phiếu tự đánh giá"): the status machine.
+
+Each action takes the session, the acting user and the assessment, checks that the action is
+allowed in the current status, changes state, writes the audit event and flushes. The request
+commits. Who may act is decided by `webapp.access`; these functions check *state* (status,
+open year, version) and the answers (`CriteriaSet.allowed_points` is the one rule).
+
+    draft ──submit──▶ submitted ──confirm──▶ confirmed ──revoke──▶ revoked
+      ▲                 │  │ └──reject──▶ rejected
+      └───withdraw──────┘  └──return──▶ returned ──submit──▶ submitted
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from criteria import CriteriaSet
+from scoring import AnswerError, Result
+
+from .. import audit, criteria_store
+from ..errors import DomainError
+from ..models import Answer, Assessment, AssessmentStatus, Membership, User, utcnow
+
+S = AssessmentStatus
+EDITABLE = (S.DRAFT, S.RETURNED)
+NOTE_LIMIT = 500
+REASON_LIMIT = 1000
+
+CHANGED_MESSAGE = "Phiếu này vừa được người khác thay đổi. Vui lòng tải lại trang để xem trạng thái mới."
+CLIENT_ID_TAKEN = "Mã lần gửi này đã dùng cho một phiếu khác. Vui lòng tải lại trang và gửi lại."
+
+Values = Mapping[str, int | bool | None]
+
+
+def conflict(message: str = CHANGED_MESSAGE) -> DomainError:
+    """Someone else changed the assessment first (HTTP 409)."""
+    return DomainError(message, status=409)
+
+
+def criteria_of(assessment: Assessment) -> CriteriaSet:
+    """The criteria set the assessment was made under (pinned, never the newest file)."""
+    return criteria_store.criteria_set_of(assessment.criteria_version)
+
+
+def start(session: Session, member: User, membership: Membership) -> Assessment:
+    """The member's assessment for this roster line, created as a draft on first use.
+
+    Two taps at once create one assessment: the second finds the first one's row.
+    """
+    if membership.assessment is not None:
+        return membership.assessment
+    _require_open_year(membership)
+    version = criteria_store.newest_version(session, membership.appendix)
+    if version is None:
+        raise DomainError(f"Chưa có bộ tiêu chí cho Phụ lục {membership.appendix}.")
+    # Linked by id and added inside the savepoint, so a lost race leaves nothing pending.
+    assessment = Assessment(membership_id=membership.id, criteria_version=version, status=S.DRAFT)
+    try:
+        with session.begin_nested():
+            session.add(assessment)
+            session.flush()
+    except IntegrityError:
+        pass
+    session.expire(membership, ["assessment"])
+    if membership.assessment is not assessment:
+        if membership.assessment is None:
+            raise DomainError("Không tạo được phiếu lúc này. Vui lòng thử lại.", status=409)
+        return membership.assessment
+    audit.record(session, member, assessment, "create", None, S.DRAFT.value)
+    session.flush()
+    return assessment
+
+
+def save_draft(session: Session, member: User, assessment: Assessment, values: Values,
+               notes: Mapping[str, str] | None = None) -> Assessment:
+    """Store the member's answers so far; incomplete answers are fine in a draft."""
+    _require_status(assessment, EDITABLE)
+    _require_open_year(assessment.membership)
+    _store_self_answers(assessment, values, notes or {})
+    return _flush(session, assessment)
+
+
+def submit(session: Session, member: User, assessment: Assessment, values: Values | None = None,
+           notes: Mapping[str, str] | None = None, client_id: str | None = None) -> Assessment:
+    """Send the assessment to the head; every index must be answered.
+
+    `client_id` is made on the phone once per attempt: the same id again (a replay from the
+    offline queue, even after a withdrawal) returns the assessment unchanged, and an id
+    already used by another assessment is refused.
+    """
+    if client_id:
+        if assessment.client_id == client_id:
+            return assessment
+        if find_by_client_id(session, client_id) is not None:
+            raise conflict(CLIENT_ID_TAKEN)
+    _require_status(assessment, EDITABLE)
+    _require_open_year(assessment.membership)
+    if values is not None:
+        _store_self_answers(assessment, values, notes or {})
+    result = _score(criteria_of(assessment), {a.index_code: a.self_value for a in assessment.answers})
+    previous = assessment.status
+    assessment.self_result = result.to_dict()
+    assessment.self_total = result.total
+    assessment.self_achieved = result.achieved
+    assessment.status = S.SUBMITTED
+    assessment.submitted_at = utcnow()
+    if client_id:
+        assessment.client_id = client_id
+    audit.record(session, member, assessment, "submit", previous.value, S.SUBMITTED.value)
+    return _flush(session, assessment)
+
+
+def withdraw(session: Session, member: User, assessment: Assessment) -> Assessment:
+    """Take a submitted assessment back to edit it, while the head has not acted."""
+    _require_status(assessment, (S.SUBMITTED,))
+    _require_open_year(assessment.membership)
+    previous = assessment.status
+    assessment.status = S.DRAFT
+    audit.record(session, member, assessment, "withdraw", previous.value, S.DRAFT.value)
+    return _flush(session, assessment)
+
+
+def confirm(session: Session, head: User, assessment: Assessment, expected_version: int,
+            head_values: Values | None = None, comments: Mapping[str, str] | None = None) -> Assessment:
+    """The head confirms: the result is scored on the head's points (default: the member's)."""
+    _require_decidable(assessment, expected_version)
+    _store_head_answers(assessment, head_values or {}, comments or {})
+    result = _score(criteria_of(assessment), {a.index_code: a.head_value for a in assessment.answers})
+    assessment.head_result = result.to_dict()
+    assessment.head_total = result.total
+    assessment.confirmed_achieved = result.achieved
+    return _decide(session, head, assessment, "confirm", S.CONFIRMED, None)
+
+
+def return_for_correction(session: Session, head: User, assessment: Assessment, expected_version: int,
+                          comments: Mapping[str, str], reason: str | None = None) -> Assessment:
+    """Send the assessment back to the member with comments per index."""
+    _require_decidable(assessment, expected_version)
+    if not any(text.strip() for text in comments.values()) and not (reason or "").strip():
+        raise DomainError("Hãy ghi nhận xét cho ít nhất một chỉ số để người tự đánh giá biết cần sửa gì.")
+    _store_head_answers(assessment, {}, comments)
+    return _decide(session, head, assessment, "return", S.RETURNED, _optional_reason(reason))
+
+
+def reject(session: Session, head: User, assessment: Assessment, expected_version: int,
+           reason: str) -> Assessment:
+    """Refuse the title for this year, with a reason."""
+    _require_decidable(assessment, expected_version)
+    return _decide(session, head, assessment, "reject", S.REJECTED, _required_reason(reason))
+
+
+def revoke(session: Session, head: User, assessment: Assessment, expected_version: int,
+           reason: str) -> Assessment:
+    """Withdraw a confirmed title; its certificate then answers that it was revoked."""
+    _require_version(assessment, expected_version)
+    _require_status(assessment, (S.CONFIRMED,))
+    return _decide(session, head, assessment, "revoke", S.REVOKED, _required_reason(reason))
+
+
+def find_by_client_id(session: Session, client_id: str) -> Assessment | None:
+    return session.scalar(select(Assessment).where(Assessment.client_id == client_id))
+
+
+# Answers -----------------------------------------------------------------------------------
+
+def points_message(criteria_set: CriteriaSet, code: str) -> str:
+    """What an index accepts, in one Vietnamese sentence (from `allowed_points`)."""
+    allowed = criteria_set.allowed_points(code)
+    if list(allowed) == list(range(allowed[0], allowed[-1] + 1)):
+        return f"Điểm của chỉ số {code} phải là số nguyên từ {allowed[0]} đến {allowed[-1]}."
+    return f"Điểm của chỉ số {code} phải là một trong các mức: {', '.join(map(str, allowed))}."
+
+
+def check_value(criteria_set: CriteriaSet, code: str, value: int | bool | None) -> int | None:
+    """The stored form of one answer, or DomainError (field = the index code)."""
+    try:
+        allowed = criteria_set.allowed_points(code)
+    except KeyError:
+        raise DomainError(f"Không có chỉ số “{code}” trong bộ tiêu chí.", code) from None
+    if value is None:
+        return None
+    if criteria_set.answer_kind == "boolean" and isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise DomainError(points_message(criteria_set, code), code)
+    return value
+
+
+def _score(criteria_set: CriteriaSet, values: Values) -> Result:
+    answered = {code: value for code, value in values.items() if value is not None}
+    missing = [i.code for c in criteria_set.criteria for i in c.indices if i.code not in answered]
+    if missing:
+        raise DomainError("Còn chỉ số chưa chấm điểm: " + ", ".join(missing) + ".")
+    boolean = criteria_set.answer_kind == "boolean"
+    typed = {code: bool(value) if boolean else int(value) for code, value in answered.items()}
+    try:
+        return criteria_set.score(typed)
+    except AnswerError as error:
+        raise DomainError(f"Câu trả lời không hợp lệ: {error}") from None
+
+
+def _answer(assessment: Assessment, code: str) -> Answer:
+    answer = assessment.answers_by_index().get(code)
+    if answer is None:
+        answer = Answer(index_code=code)
+        assessment.answers.append(answer)
+    return answer
+
+
+def _clean_note(code: str, text: str | None) -> str | None:
+    text = (text or "").strip()
+    if len(text) > NOTE_LIMIT:
+        raise DomainError(f"Ghi chú dài quá {NOTE_LIMIT} ký tự.", code)
+    return text or None
+
+
+def _checked(assessment: Assessment, values: Values,
+             notes: Mapping[str, str]) -> tuple[dict[str, int | None], dict[str, str | None]]:
+    """Validate every value and note before anything is written, so nothing is half-saved."""
+    criteria_set = criteria_of(assessment)
+    checked = {code: check_value(criteria_set, code, value) for code, value in values.items()}
+    cleaned = {code: _clean_note(code, text) for code, text in notes.items()}
+    for code in cleaned:
+        check_value(criteria_set, code, None)
+    return checked, cleaned
+
+
+def _store_self_answers(assessment: Assessment, values: Values, notes: Mapping[str, str]) -> None:
+    checked, cleaned = _checked(assessment, values, notes)
+    for code, value in checked.items():
+        _answer(assessment, code).self_value = value
+    for code, note in cleaned.items():
+        _answer(assessment, code).evidence_note = note
+
+
+def _store_head_answers(assessment: Assessment, values: Values, comments: Mapping[str, str]) -> None:
+    checked, cleaned = _checked(assessment, values, comments)
+    for answer in assessment.answers:
+        given = checked.get(answer.index_code)
+        answer.head_value = given if given is not None else answer.self_value
+        answer.head_comment = cleaned.get(answer.index_code)
+
+
+# State -------------------------------------------------------------------------------------
+
+def _decide(session: Session, head: User, assessment: Assessment, action: str,
+            to_status: AssessmentStatus, reason: str | None) -> Assessment:
+    previous = assessment.status
+    assessment.status = to_status
+    assessment.decided_at = utcnow()
+    assessment.decided_by = head
+    assessment.decision_reason = reason
+    audit.record(session, head, assessment, action, previous.value, to_status.value, reason)
+    return _flush(session, assessment)
+
+
+def _flush(session: Session, assessment: Assessment) -> Assessment:
+    """Write inside a savepoint: a concurrent change becomes a 409, and only this is undone."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except StaleDataError:
+        raise conflict() from None
+    return assessment
+
+
+def _require_decidable(assessment: Assessment, expected_version: int) -> None:
+    _require_version(assessment, expected_version)
+    _require_status(assessment, (S.SUBMITTED,))
+    _require_open_year(assessment.membership)
+
+
+def _require_status(assessment: Assessment, allowed: tuple[AssessmentStatus, ...]) -> None:
+    if assessment.status not in allowed:
+        raise conflict(f"Phiếu đang ở trạng thái “{assessment.status.label}”, không thể thực hiện thao tác này.")
+
+
+def _require_version(assessment: Assessment, expected_version: int) -> None:
+    if assessment.version != expected_version:
+        raise conflict()
+
+
+def _require_open_year(membership: Membership) -> None:
+    if not membership.year.is_open:
+        raise DomainError(f"Năm đánh giá {membership.year.label} đã khoá; không thể thay đổi phiếu.")
+
+
+def _optional_reason(reason: str | None) -> str | None:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_LIMIT:
+        raise DomainError(f"Lý do dài quá {REASON_LIMIT} ký tự.", "reason")
+    return reason or None
+
+
+def _required_reason(reason: str | None) -> str:
+    cleaned = _optional_reason(reason)
+    if cleaned is None:
+        raise DomainError("Vui lòng ghi lý do.", "reason")
+    return cleaned
