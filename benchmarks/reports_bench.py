@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +28,15 @@ from sqlalchemy import insert, select  # noqa: E402
 from webapp import create_app, criteria_store, migrate  # noqa: E402
 from webapp.db import db  # noqa: E402
 from webapp.models import (  # noqa: E402
-    Area, Assessment, AssessmentYear, CriteriaVersion, Membership, Target, Unit, UnitKind, YearKind,
+    Area,
+    Assessment,
+    AssessmentYear,
+    CriteriaVersion,
+    Membership,
+    Target,
+    Unit,
+    UnitKind,
+    YearKind,
 )
 from webapp.reports import csvexport  # noqa: E402
 from webapp.reports.queries import area_report, unit_report  # noqa: E402
@@ -72,7 +80,7 @@ def seed(session, units: int, members: int) -> tuple[Area, Unit, AssessmentYear]
     unit_ids = list(session.scalars(insert(Unit).returning(Unit.id), unit_rows))
     version_ids = {v.appendix: v.id for v in session.scalars(select(CriteriaVersion))}
     weights = [m[3] for m in MIX]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     batch = 10_000
     for start in range(0, members, batch):
         lines = [{"unit_id": unit_ids[i % len(unit_ids)], "year_id": year.id,

@@ -28,7 +28,13 @@ from werkzeug.serving import make_server  # noqa: E402
 from webapp import create_app, criteria_store, migrate  # noqa: E402
 from webapp.assess import operations  # noqa: E402
 from webapp.models import (  # noqa: E402
-    Area, AssessmentYear, Membership, Unit, UnitKind, User, YearKind,
+    Area,
+    AssessmentYear,
+    Membership,
+    Unit,
+    UnitKind,
+    User,
+    YearKind,
 )
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

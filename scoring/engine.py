@@ -80,7 +80,7 @@ class Structure:
         cls,
         criteria: Mapping[str, Mapping[str, int] | tuple[str, ...] | list[str]],
         answer_kind: AnswerKind = "points",
-    ) -> "Structure":
+    ) -> Structure:
         """Build from {criterion: {index: max_points}} (or {criterion: [index, ...]} for booleans)."""
         crits, indices = [], []
         for ccode, idx in criteria.items():
