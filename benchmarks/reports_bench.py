@@ -90,7 +90,7 @@ def seed(session, units: int, members: int) -> tuple[Area, Unit, AssessmentYear]
                  for i in range(start, min(start + batch, members))]
         ids = list(session.scalars(insert(Membership).returning(Membership.id), lines))
         assessments = []
-        for line_id, line in zip(ids, lines):
+        for line_id, line in zip(ids, lines, strict=True):
             status, self_ok, confirmed_ok, _w = rng.choices(MIX, weights)[0]
             if status is None:
                 continue

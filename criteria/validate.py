@@ -49,7 +49,8 @@ class _Parser:
 
     # -- primitives
 
-    def keys(self, table: Any, place: str, required: set[str], optional: set[str] = frozenset()) -> dict:
+    def keys(self, table: Any, place: str, required: set[str],
+             optional: frozenset[str] | set[str] = frozenset()) -> dict:
         if not isinstance(table, dict):
             self.fail(place or "file", f"expected a table, got {_type_name(table)}")
         prefix = f"{place}." if place else ""
@@ -109,7 +110,7 @@ class _Parser:
         structure = Structure(
             tuple(CriterionSpec(c.code, tuple(i.code for i in c.indices)) for c in criteria),
             tuple(IndexSpec(i.code, c.code, i.max_points) for c in criteria for i in c.indices),
-            answer_kind,
+            "boolean" if answer_kind == "boolean" else "points",
         )
         rule = self.rule(data["rule"], answer_kind, structure)
         return CriteriaSet(
@@ -128,7 +129,8 @@ class _Parser:
             self.keys(ctable, cplace, CRITERION_KEYS)
             ccode = self.string(ctable, "code", cplace)
             if ccode in seen_criteria:
-                self.fail(f"{cplace}.code", f'duplicate criterion code "{ccode}" (already used by {seen_criteria[ccode]})')
+                self.fail(f"{cplace}.code",
+                          f'duplicate criterion code "{ccode}" (already used by {seen_criteria[ccode]})')
             seen_criteria[ccode] = cplace
             title = self.string(ctable, "title", cplace)
             indices = []
@@ -169,7 +171,8 @@ class _Parser:
             points = self.integer(ltable["points"], f"{lplace}.points", 0, max_points)
             if out and points <= out[-1].points:
                 self.fail(f"{lplace}.points",
-                          f"levels must be in increasing order of points without repeats ({points} after {out[-1].points})")
+                          "levels must be in increasing order of points without repeats "
+                          f"({points} after {out[-1].points})")
             out.append(Level(points, self.string(ltable, "label", lplace), self.string(ltable, "description", lplace)))
         if out[0].points != 0:
             self.fail(f"{place}[0].points", f"the first level must be 0 points, got {out[0].points}")

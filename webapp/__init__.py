@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from flask_wtf import CSRFProtect
 
 from . import config as app_config
@@ -40,7 +40,7 @@ def _bind_session_lifecycle(app: Flask) -> None:
     """One commit per request: commit a successful response, roll back anything else."""
 
     @app.after_request
-    def _commit(response):  # type: ignore[no-untyped-def]
+    def _commit(response: Response) -> Response:
         db.remove(commit=response.status_code < 400)
         return response
 

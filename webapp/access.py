@@ -124,7 +124,7 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
                     deny()
                 return view(**kwargs)
             name = arg or f"{load.__tablename__}_id"  # type: ignore[attr-defined]
-            found = db.get_or_404(load, kwargs.pop(name))
+            found: Any = db.get_or_404(load, kwargs.pop(name))
             if not predicate(current_user, found):
                 deny(explain(current_user, found) if explain else None)
             return view(found, **kwargs)

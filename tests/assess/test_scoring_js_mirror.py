@@ -130,7 +130,7 @@ def test_js_mirror_matches_the_engine(tmp_path):
     got = run_node(tmp_path, cases)
     assert len(got) == len(wanted) > 1500
     mismatches = []
-    for case, mine, theirs in zip(cases, got, wanted):
+    for case, mine, theirs in zip(cases, got, wanted, strict=True):
         mine = {"achieved": mine["achieved"], "total": mine["total"], "reasons": mine["reasons"]}
         if mine != theirs:
             mismatches.append((case["set"]["key"], case["answers"], mine, theirs))

@@ -99,7 +99,7 @@ def test_results_csv_one_row_per_roster_line(seed, officer):
 def test_results_csv_filters(seed, officer):
     base = f"/reports/areas/{seed.areas['R'].id}/results.csv?year={seed.year.id}"
     rows = parse(officer.get(base + "&status=not_started"))
-    assert len(rows) == sum(1 for lines in SPEC.values() for l in lines if l[2] == "none")
+    assert len(rows) == sum(1 for lines in SPEC.values() for line in lines if line[2] == "none")
     rows = parse(officer.get(base + "&status=confirmed&appendix=IV"))
     assert {r["group"] for r in rows} == {"IV"} and {r["status"] for r in rows} == {"confirmed"}
     assert officer.get(base + "&status=bogus").status_code == 400

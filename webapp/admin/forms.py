@@ -1,6 +1,8 @@
 """Forms of the administration pages, with Vietnamese messages."""
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -25,7 +27,7 @@ def optional_id(value: object) -> int | None:
     """Coerce a select's value to an id; the empty choice means None."""
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    return int(str(value))
 
 
 class CommaDecimalField(DecimalField):
@@ -33,7 +35,7 @@ class CommaDecimalField(DecimalField):
 
     widget = TextInput()
 
-    def process_formdata(self, valuelist):  # type: ignore[no-untyped-def]
+    def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist and isinstance(valuelist[0], str):
             valuelist = [valuelist[0].strip().replace(",", ".")]
         super().process_formdata(valuelist)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -38,7 +38,7 @@ PERCENT_STEP = Decimal("0.01")
 def counts(session: Session) -> dict[str, int]:
     """Figures for the dashboard, one COUNT per table."""
 
-    def count(statement) -> int:  # type: ignore[no-untyped-def]
+    def count(statement: Select[int]) -> int:
         return session.scalar(statement) or 0
 
     return {

@@ -121,7 +121,8 @@ def _read_answers(answers_file: str) -> dict:
 
 def _outline(cset: CriteriaSet) -> str:
     rule = cset.rule.to_dict()
-    rule_text = ", ".join(f"{k}={v}" for k, v in rule.items() if v is not None and v is not False and v != {} and v != [])
+    shown = {k: v for k, v in rule.items() if v is not None and v is not False and v != {} and v != []}
+    rule_text = ", ".join(f"{k}={v}" for k, v in shown.items())
     lines = [
         f"{cset.key}  {cset.title}",
         f"  group: {cset.group_label}",

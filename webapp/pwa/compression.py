@@ -17,7 +17,7 @@ COMPRESSIBLE = {
 
 
 def _compressible(mimetype: str | None) -> bool:
-    return bool(mimetype) and (mimetype.startswith("text/") or mimetype in COMPRESSIBLE)
+    return mimetype is not None and (mimetype.startswith("text/") or mimetype in COMPRESSIBLE)
 
 
 def accepts_gzip(request: Request) -> bool:

@@ -24,7 +24,7 @@ _SHELL = "cdht_pwa_shell"
 @bp.record_once
 def _read_shell(state: BlueprintSetupState) -> None:
     # Reading and hashing the shell's files at start: no writes, so the factory stays pure.
-    state.app.extensions[_SHELL] = assets.build(state.app)
+    state.app.extensions[_SHELL] = assets.build(state.app)  # type: ignore[arg-type]
 
 
 def shell(app: Flask) -> assets.Shell:

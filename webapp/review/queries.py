@@ -54,7 +54,7 @@ class UnitSummary:
     roster_size: int
 
 
-def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:  # type: ignore[type-arg]
+def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:
     """Assessments of the unit's roster lines in open years, with the filters applied."""
     query = (
         select(
@@ -69,7 +69,7 @@ def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:  # type: ign
     return _filtered(query, filters)
 
 
-def _filtered(query: Select, filters: QueueFilters) -> Select:  # type: ignore[type-arg]
+def _filtered(query: Select, filters: QueueFilters) -> Select:
     if filters.appendix:
         query = query.where(Membership.appendix == filters.appendix)
     if filters.section:
@@ -77,7 +77,7 @@ def _filtered(query: Select, filters: QueueFilters) -> Select:  # type: ignore[t
     return query
 
 
-def _rows(session: Session, query: Select) -> list[QueueRow]:  # type: ignore[type-arg]
+def _rows(session: Session, query: Select) -> list[QueueRow]:
     return [QueueRow(*row) for row in session.execute(query)]
 
 
@@ -156,7 +156,7 @@ def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummar
         .group_by(Membership.unit_id)
     ).all()
     by_status = {(unit_id, status): total for unit_id, status, total in status_rows}
-    roster = dict(roster_rows)  # type: ignore[arg-type]
+    roster = dict(roster_rows)
     return [
         UnitSummary(unit, by_status.get((unit.id, S.SUBMITTED), 0),
                     by_status.get((unit.id, S.CONFIRMED), 0), roster.get(unit.id, 0))

@@ -127,7 +127,8 @@ def review(assessment: Assessment) -> ResponseReturnValue:
         return _render_review(_with_unit(assessment.id), criteria_set, form, filters, error.status,
                               error.message, action)
     flash(DONE_MESSAGES[action].format(name=name), "success")
-    return redirect(url_for("review.queue", unit_id=assessment.membership.unit_id, **filters.as_args()))
+    queue_url = url_for("review.queue", unit_id=assessment.membership.unit_id, **filters.as_args())  # type: ignore[arg-type]
+    return redirect(queue_url)
 
 
 def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form: DecisionForm) -> None:

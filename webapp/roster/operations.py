@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -220,11 +220,11 @@ def apply_import(
         session.add(membership)
         row.membership = membership
     for row in preview.of(UPDATE):
-        membership = row.membership
-        assert membership is not None
-        membership.full_name, membership.appendix = row.full_name, row.appendix  # type: ignore[assignment]
+        line = row.membership
+        assert line is not None and row.appendix is not None
+        line.full_name, line.appendix = row.full_name, row.appendix
         if row.section is not None:
-            membership.section = row.section
+            line.section = row.section
     _flush_or_conflict(session)
     for row in creating:
         audit.record(session, head, row.membership, "roster_import_add", reason=_describe(row.membership))
@@ -353,9 +353,9 @@ def _clean_name(full_name: str | None) -> str:
 
 
 def _clean_group(appendix: str | None) -> str:
-    if appendix not in GROUPS:
+    if appendix is None or appendix not in GROUPS:
         raise DomainError("Vui lòng chọn nhóm: Phụ lục III, IV hoặc V.", "appendix")
-    return appendix  # type: ignore[return-value]
+    return appendix
 
 
 def _clean_section(section: str | None) -> str | None:
@@ -373,7 +373,7 @@ def _contact_problem(value: str | None) -> str:
     return "Số điện thoại không hợp lệ."
 
 
-def _login_is(login: str):  # type: ignore[no-untyped-def]
+def _login_is(login: str) -> ColumnElement[bool]:
     return User.email == login if "@" in login else User.phone == login
 
 

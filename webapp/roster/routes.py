@@ -173,7 +173,7 @@ def import_confirm(unit: Unit) -> ResponseReturnValue:
         return _import_page(unit, upload, (
             "Không xác nhận được tệp đã xem trước (tệp đã bị thay đổi hoặc trang mở quá lâu). "
             "Chưa có gì được lưu; vui lòng tải tệp lên lại."), 400)
-    year = db.get_or_404(AssessmentYear, carried.get("y"), "Không tìm thấy năm đánh giá.")
+    year = db.get_or_404(AssessmentYear, int(carried.get("y") or 0), "Không tìm thấy năm đánh giá.")
     try:
         result = operations.apply_import(db.session, current_user, unit, year, carried["t"])
     except (ImportFileError, DomainError) as error:
