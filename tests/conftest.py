@@ -8,8 +8,10 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import count
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -71,7 +73,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "TESTING": True,
             "SECRET_KEY": TEST_SECRET,
             "DATABASE_URL": _database_url(tmp_path_factory),
-            # Tests that check CSRF switch it back on (see tests/test_security.py).
+            # Tests that check CSRF switch it back on (e.g. tests/admin/test_admin_csrf.py).
             "WTF_CSRF_ENABLED": False,
         }
     )
@@ -242,3 +244,63 @@ def make_assessment(db_session: Session, make_unit, make_year, make_user, make_m
         return assessment
 
     return _make
+
+
+# The cast: one shared world of people, reused by every feature's tests -----------------------
+
+@dataclass
+class Cast:
+    """A ward under a province, a school in the ward with a head and a member who submitted,
+    a school elsewhere with its own head and member, aggregators above and elsewhere, an admin."""
+
+    province: Area
+    ward: Area
+    elsewhere: Area
+    unit: Unit
+    other_unit: Unit
+    year: AssessmentYear
+    head: User
+    member: User
+    line: Membership
+    assessment: Any
+    other_head: User
+    other_member: User
+    other_line: Membership
+    aggregator: User
+    outside_aggregator: User
+    admin: User
+
+    def by_role(self, role: str) -> User | None:
+        """The person playing `role` in the access tests (None: anonymous)."""
+        return {
+            "anonymous": None, "member": self.member, "member_other_unit": self.other_member,
+            "head": self.head, "head_other_unit": self.other_head, "aggregator_above": self.aggregator,
+            "aggregator_elsewhere": self.outside_aggregator, "admin": self.admin,
+        }[role]
+
+
+ROLES = ("anonymous", "member", "member_other_unit", "head", "head_other_unit", "aggregator_above",
+         "aggregator_elsewhere", "admin")
+
+
+@pytest.fixture
+def cast(make_area, make_unit, make_user, make_year, grant, make_assessment, make_membership) -> Cast:
+    province = make_area(name="Thành phố Hồ Chí Minh")
+    ward = make_area(name="Phường Bến Thành", parent=province, level="Xã/Phường/Đặc khu")
+    elsewhere = make_area(name="Tỉnh Vĩnh Long")
+    unit = make_unit(area=ward, name="Trường THPT Lê Lợi")
+    other_unit = make_unit(area=elsewhere, name="Trường THPT Trần Phú")
+    year = make_year(kind=YearKind.SCHOOL)
+    head, other_head = make_user("Hiệu trưởng Lê Lợi"), make_user("Hiệu trưởng Trần Phú")
+    grant(head, Role.UNIT_HEAD, unit=unit)
+    grant(other_head, Role.UNIT_HEAD, unit=other_unit)
+    member, other_member = make_user("Trần Thị Bình"), make_user("Lê Văn Cường")
+    assessment = make_assessment(unit=unit, year=year, user=member, appendix="V", submit=True, section="10A1")
+    other_line = make_membership(other_unit, year, user=other_member, appendix="V", section="11B2")
+    aggregator, outside = make_user("Cán bộ Sở"), make_user("Cán bộ tỉnh khác")
+    grant(aggregator, Role.AGGREGATOR, area=province)
+    grant(outside, Role.AGGREGATOR, area=elsewhere)
+    admin = make_user("Quản trị hệ thống")
+    grant(admin, Role.ADMIN)
+    return Cast(province, ward, elsewhere, unit, other_unit, year, head, member, assessment.membership,
+                assessment, other_head, other_member, other_line, aggregator, outside, admin)
