@@ -6,7 +6,7 @@ import re
 import pytest
 
 from webapp.assessments import operations
-from webapp.models import Assessment, AssessmentStatus, Role, User
+from webapp.models import Assessment, AssessmentStatus, Role
 
 ROLES = ["anonymous", "owner", "member_same_unit", "member_other_unit", "head_this_unit",
          "head_other_unit", "aggregator_this_area", "aggregator_other_area", "admin"]
@@ -14,18 +14,14 @@ ALL_8 = {str(c): 8 for c in range(1, 11)}
 
 
 @pytest.fixture
-def people(make_area, make_unit, make_year, make_membership, grant, db_session):  # type: ignore[no-untyped-def]
+def people(make_area, make_unit, make_year, make_membership, grant, make_user):  # type: ignore[no-untyped-def]
     province = make_area()
     ward = make_area(parent=province, level="Phường/Xã")
     other_area = make_area()
     unit = make_unit(area=ward)
     other_unit = make_unit(area=other_area)
     year = make_year()
-    # No password hashing here: nine users per test, and these tests never log in by form.
-    users = {role: User(full_name=role, phone=f"08{n:08d}", password_hash="-")
-             for n, role in enumerate(ROLES) if role != "anonymous"}
-    db_session.add_all(users.values())
-    db_session.flush()
+    users = {role: make_user(role) for role in ROLES if role != "anonymous"}
     line = make_membership(unit, year, user=users["owner"], appendix="IV")
     make_membership(unit, year, user=users["member_same_unit"], appendix="IV")
     make_membership(other_unit, year, user=users["member_other_unit"], appendix="IV")

@@ -8,7 +8,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from webapp import tokens
 from webapp.assessments import operations
-from webapp.models import Role, User
+from webapp.models import Role
 
 ROLES = ["anonymous", "owner", "member_same_unit", "member_other_unit", "head_this_unit",
          "head_other_unit", "aggregator_this_area", "aggregator_other_area", "admin"]
@@ -16,17 +16,15 @@ ALL_8 = {str(c): 8 for c in range(1, 11)}
 
 
 @pytest.fixture
-def people(make_area, make_unit, make_year, make_membership, grant, db_session):  # type: ignore[no-untyped-def]
+def people(make_area, make_unit, make_year, make_membership, grant, make_user):  # type: ignore[no-untyped-def]
     province = make_area()
     unit = make_unit(area=make_area(parent=province, level="Phường/Xã"), name="Công ty May Việt Tiến")
     other_area = make_area()
     other_unit = make_unit(area=other_area)
     year = make_year(label="Năm 2026 chứng nhận")
-    users = {role: User(full_name=role, phone=f"07{n:08d}", email=f"{role}@example.vn", password_hash="-")
+    users = {role: make_user(role, phone=f"07{n:08d}", email=f"{role}@example.vn")
              for n, role in enumerate(ROLES) if role != "anonymous"}
     users["owner"].full_name = "Phạm Văn Cường"
-    db_session.add_all(users.values())
-    db_session.flush()
     line = make_membership(unit, year, user=users["owner"], appendix="III", section="Tổ cắt")
     make_membership(unit, year, user=users["member_same_unit"], appendix="III")
     make_membership(other_unit, year, user=users["member_other_unit"], appendix="III")

@@ -2,25 +2,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from itertools import count
 from types import SimpleNamespace
 
 import pytest
 
-from webapp.models import Drive, Role, User, utcnow
-
-_numbers = count(1)
+from webapp.models import Drive, Role, utcnow
 
 
 @pytest.fixture
-def people(db_session, make_area, make_unit, make_year, make_membership, grant):  # type: ignore[no-untyped-def]
+def people(db_session, make_area, make_unit, make_year, make_membership, grant, make_user):  # type: ignore[no-untyped-def]
     """A unit with a head, a member and an open drive; another unit; an aggregator; an admin."""
-
-    def user(name: str) -> User:  # no real password hash: hashing is slow, login is tested elsewhere
-        person = User(full_name=name, phone="0955" + f"{next(_numbers):06d}", password_hash="!")
-        db_session.add(person)
-        db_session.flush()
-        return person
+    user = make_user
 
     area, other_area = make_area(), make_area()
     unit = make_unit(area, name="Trường THPT Trần Phú")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from webapp.models import Role, User
+from webapp.models import Role
 
 
 @dataclass
@@ -26,45 +26,16 @@ class Scene:
 
 
 @pytest.fixture
-def person(db_session):
-    """A user who never types a password (tests log in through the session): no slow hashing."""
-    created = iter(range(1, 1000))
-
-    def _make(full_name: str) -> User:
-        user = User(full_name=full_name, email=f"review-{id(created)}-{next(created)}@example.test",
-                    password_hash="!")
-        db_session.add(user)
-        db_session.flush()
-        return user
-
-    return _make
+def person(make_user):
+    """The shared user factory (tests/conftest.py), under the name these tests use."""
+    return make_user
 
 
 @pytest.fixture
-def scene(make_area, make_unit, person, make_year, grant, make_assessment, make_membership):
-    """One unit with two heads and a submitted assessment; another unit; aggregators; an admin."""
-    province = make_area(name="Thành phố")
-    ward = make_area(name="Phường Một", parent=province, level="Phường")
-    elsewhere = make_area(name="Tỉnh khác")
-    unit = make_unit(area=ward, name="Trường THPT Lê Lợi")
-    other_unit = make_unit(area=elsewhere, name="Trường THPT Trần Phú")
-    year = make_year()
-    head = person("Hiệu trưởng Lê Lợi")
-    second_head = person("Phó hiệu trưởng Lê Lợi")
-    grant(head, Role.UNIT_HEAD, unit=unit)
-    grant(second_head, Role.UNIT_HEAD, unit=unit)
-    member = person("Trần Thị Bình")
-    assessment = make_assessment(unit=unit, year=year, user=member, appendix="V", points=8,
-                                 submit=True, section="10A1")
-    other_head = person("Hiệu trưởng Trần Phú")
-    grant(other_head, Role.UNIT_HEAD, unit=other_unit)
-    other_member = person("Học sinh Trần Phú")
-    make_membership(other_unit, year, user=other_member, appendix="V")
-    outside_aggregator = person("Cán bộ tỉnh khác")
-    grant(outside_aggregator, Role.AGGREGATOR, area=elsewhere)
-    aggregator = person("Cán bộ thành phố")
-    grant(aggregator, Role.AGGREGATOR, area=province)
-    admin = person("Quản trị")
-    grant(admin, Role.ADMIN)
-    return Scene(unit, other_unit, year, head, second_head, member, assessment, other_head,
-                 other_member, outside_aggregator, aggregator, admin)
+def scene(cast, make_user, grant):
+    """The shared cast (a unit with a submitted assessment, another unit, aggregators, an admin)
+    plus a second head of the unit."""
+    second_head = make_user("Phó hiệu trưởng Lê Lợi")
+    grant(second_head, Role.UNIT_HEAD, unit=cast.unit)
+    return Scene(cast.unit, cast.other_unit, cast.year, cast.head, second_head, cast.member, cast.assessment,
+                 cast.other_head, cast.other_member, cast.outside_aggregator, cast.aggregator, cast.admin)

@@ -2,36 +2,22 @@
 from __future__ import annotations
 
 import io
-from itertools import count
 from types import SimpleNamespace
 
 import pytest
 
-from webapp.models import Role, User
-
-_numbers = count(1)
+from webapp.models import Role
 
 
 @pytest.fixture
-def person(db_session):  # type: ignore[no-untyped-def]
-    """A user without a real password hash (hashing makes tests slow; login is tested elsewhere)."""
-
-    def _make(full_name: str = "Nguyễn Văn An", phone: str | None = None,
-              email: str | None = None) -> User:
-        if phone is None and email is None:
-            phone = "0977" + f"{next(_numbers):06d}"
-        user = User(full_name=full_name, phone=phone, email=email, password_hash="!")
-        db_session.add(user)
-        db_session.flush()
-        return user
-
-    return _make
+def person(make_user):  # type: ignore[no-untyped-def]
+    """The shared user factory (tests/conftest.py), under the name these tests use."""
+    return make_user
 
 
 @pytest.fixture
-def world(make_area, make_unit, person, make_year, make_membership, grant):  # type: ignore[no-untyped-def]
+def world(make_area, make_unit, make_user, make_year, make_membership, grant):  # type: ignore[no-untyped-def]
     """A unit (in an area) with a head; another unit with its head and member; roles around them."""
-    make_user = person
     area = make_area()
     other_area = make_area()
     unit = make_unit(area, name="Trường THPT Nguyễn Du")
