@@ -78,3 +78,14 @@ def test_a_head_of_another_unit_is_refused_everywhere(cast):
     assert not access.can_manage_unit(other, cast.unit)
     assert not access.can_view_unit(other, cast.unit)
     assert not access.can_view_area(other, cast.ward)
+
+
+def test_every_form_speaks_vietnamese(cast, login):
+    """WTForms' own messages (here "Not a valid choice.") come out in Vietnamese on every page."""
+    client = login(cast.head)
+    reply = client.post(f"/units/{cast.unit.id}/roster/add",
+                        data={"year_id": str(cast.year.id), "full_name": "Nguyễn Văn Mới",
+                              "contact": "0912000333", "appendix": "VI"})
+    assert reply.status_code == 422
+    page = reply.get_data(as_text=True)
+    assert "Vui lòng chọn một mục." in page and "Not a valid choice" not in page

@@ -10,13 +10,12 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from ..access import allow, is_admin
 from ..db import db
 from ..errors import DomainError
-from ..forms import ConfirmForm
+from ..forms import BaseForm, ConfirmForm
 from ..models import Area, AssessmentYear, Role, RoleGrant, Target, Unit, UnitKind, YearKind
 from ..years import all_years
 from . import operations as ops
@@ -37,7 +36,7 @@ TOP_LEVEL = "— Cấp cao nhất (không thuộc địa bàn nào) —"
 CHOOSE_AREA = "— Chọn địa bàn —"
 
 
-def _refused(form: FlaskForm, error: DomainError, template: str, **context: Any) -> ResponseReturnValue:
+def _refused(form: BaseForm, error: DomainError, template: str, **context: Any) -> ResponseReturnValue:
     """Show the same page again with the operation's message next to its field (422)."""
     if error.field is not None and error.field in form:
         form[error.field].errors = [*form[error.field].errors, error.message]

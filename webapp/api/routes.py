@@ -44,7 +44,7 @@ def criteria(key: str) -> ResponseReturnValue:
     """A stored criteria set; public, since criteria are not personal data."""
     version = db.session.scalar(select(CriteriaVersion).where(CriteriaVersion.key == key))
     if version is None:
-        abort(404)
+        fail(404, "Không có bộ tiêu chí này.")
     return jsonify(criteria_store.criteria_set_of(version).to_dict())
 
 
