@@ -10,10 +10,21 @@ from criteria.loader import (
     load_text,
     shipped_files,
 )
-from criteria.model import CriteriaError, CriteriaSet, Criterion, Index, Level, version_tuple
+from criteria.model import (
+    SCALE_KINDS,
+    Band,
+    CriteriaError,
+    CriteriaSet,
+    Criterion,
+    Index,
+    Level,
+    version_tuple,
+)
 
 __all__ = [
     "DATA_DIR",
+    "SCALE_KINDS",
+    "Band",
     "CriteriaError",
     "CriteriaSet",
     "Criterion",
