@@ -26,8 +26,17 @@ def test_check_shipped(runner):
     result = runner.invoke(criteria_group, ["check"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 6
     assert lines[0].startswith("OK III@2023.1 (") and lines[0].endswith("III-2023.1.toml)")
+    assert lines[1].startswith("OK III@2026.1 (") and lines[1].endswith("III-2026.1.toml)")
+    assert all(line.startswith("OK ") for line in lines)
+
+
+@pytest.mark.parametrize("name", ["III-2026.1.toml", "IV-2026.1.toml", "V-2026.1.toml"])
+def test_check_new_version_file(runner, name):
+    result = runner.invoke(criteria_group, ["check", str(DATA_DIR / name)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"OK {name.removesuffix('.toml').replace('-', '@')} (")
 
 
 def test_check_bad_file(runner, tmp_path):
@@ -51,15 +60,36 @@ def test_show_json(runner):
     result = runner.invoke(criteria_group, ["show", "V", "--json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["key"] == "V@2023.1" and data["verified"] is False
+    assert data["key"] == "V@2026.1" and data["verified"] is False
+    assert data["scale"] == "whole" and data["criteria"][0]["indices"][0]["allowed_points"] == list(range(11))
     assert "Học sinh" in result.stdout  # not escaped as \\u sequences
+
+
+def test_show_json_of_an_old_version_by_path(runner):
+    result = runner.invoke(criteria_group, ["show", str(DATA_DIR / "V-2023.1.toml"), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["key"] == "V@2023.1" and data["scale"] == "levels"
+    assert data["criteria"][0]["indices"][0]["allowed_points"] == [0, 5, 8, 10]
 
 
 def test_show_outline(runner):
     result = runner.invoke(criteria_group, ["show", "III"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("III@2023.1  Bộ tiêu chí Công dân học tập dành cho người lao động")
+    assert result.stdout.startswith("III@2026.1  Bộ tiêu chí Công dân học tập dành cho người lao động")
+    assert "  answers: points, scale whole, max total 100;" in result.stdout
+    assert "  instruction: Với mỗi chỉ số, chọn mức cao nhất" in result.stdout
+    assert "    2. Lập và thực hiện kế hoạch học tập (0..10) [bands 0-4/5-6/7-8/9-10] [evidence required]\n" \
+        in result.stdout
     assert "    10. " in result.stdout
+
+
+def test_show_outline_of_an_old_version(runner):
+    result = runner.invoke(criteria_group, ["show", str(DATA_DIR / "III-2023.1.toml")])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("III@2023.1  ")
+    assert "  answers: points, scale levels, max total 100;" in result.stdout
+    assert "    1. Tìm đọc thông tin (0..10) [levels 0/5/8/10]\n" in result.stdout
 
 
 def test_show_unknown_code(runner):
@@ -73,7 +103,7 @@ def test_score_achieved(runner, tmp_path):
     result = runner.invoke(score_command, ["--criteria", "IV", "--answers", write_json(tmp_path, {"answers": GOOD})])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["criteria_set"] == "IV@2023.1"
+    assert data["criteria_set"] == "IV@2026.1"
     assert data["achieved"] is True and data["total"] == 80 and data["reasons"] == []
 
 

@@ -8,10 +8,12 @@ import pytest
 from criteria import CriteriaSet, load_shipped, shipped_files
 
 
-def test_three_sets_are_shipped():
+def test_two_versions_of_three_sets_are_shipped():
     sets = load_shipped()
-    assert [s.key for s in sets] == ["III@2023.1", "IV@2023.1", "V@2023.1"]
-    assert [p.name for p in shipped_files()] == ["III-2023.1.toml", "IV-2023.1.toml", "V-2023.1.toml"]
+    assert [s.key for s in sets] == ["III@2023.1", "III@2026.1", "IV@2023.1", "IV@2026.1", "V@2023.1", "V@2026.1"]
+    assert [p.name for p in shipped_files()] == [
+        "III-2023.1.toml", "III-2026.1.toml", "IV-2023.1.toml", "IV-2026.1.toml", "V-2023.1.toml", "V-2026.1.toml",
+    ]
 
 
 @pytest.mark.parametrize("cset", load_shipped(), ids=lambda s: s.key)
@@ -27,14 +29,20 @@ def test_shipped_set_shape(cset: CriteriaSet):
     for criterion in cset.criteria:
         for index in criterion.indices:
             assert index.max_points == 10
-            assert len(index.levels) >= 4
-            assert index.levels[0].points == 0 and index.levels[-1].points == 10
+            assert len(index.bands) >= 4
+            assert index.bands[0].min == 0 and index.bands[-1].max == 10
+            if cset.scale == "levels":
+                assert len(index.levels) == len(index.bands)
+                assert index.levels[0].points == 0 and index.levels[-1].points == 10
+            else:
+                assert index.levels == () and cset.allowed_points(index.code) == tuple(range(11))
     assert cset.structure.max_total == 100
     assert cset.digest == hashlib.sha256(cset.path.read_bytes()).hexdigest()
 
 
-def test_groups_are_worded_for_their_members():
-    by_code = {s.code: s for s in load_shipped()}
+@pytest.mark.parametrize("version", ["2023.1", "2026.1"])
+def test_groups_are_worded_for_their_members(version):
+    by_code = {s.code: s for s in load_shipped() if s.version == version}
     language = {code: s.criteria[1].indices[1].title for code, s in by_code.items()}
     assert "công việc" in language["III"] and "công việc" in language["IV"]
     assert "học tập" in language["V"]

@@ -128,12 +128,24 @@ def _outline(cset: CriteriaSet) -> str:
         f"  group: {cset.group_label}",
         f"  source: {cset.source}",
         f"  verified: {'yes' if cset.verified else 'no'} ({cset.verified_note})",
-        f"  answers: {cset.answer_kind}, max total {cset.structure.max_total}; rule: {rule_text}",
+        f"  answers: {cset.answer_kind}, scale {cset.scale}, max total {cset.structure.max_total}; rule: {rule_text}",
     ]
+    if cset.instruction:
+        lines.append(f"  instruction: {cset.instruction}")
     for crit in cset.criteria:
-        lines.append(f"  {crit.code}. {crit.title}")
+        lines.append(f"  {crit.code}. {crit.title}" + (f" ({crit.subtitle})" if crit.subtitle else ""))
         for index in crit.indices:
-            levels = "/".join(str(lv.points) for lv in index.levels)
-            extra = f" [levels {levels}]" if levels else ""
-            lines.append(f"    {index.code}. {index.title} (0..{index.max_points}){extra}")
+            lines.append(f"    {index.code}. {index.title} (0..{index.max_points}){_index_extra(cset, index.code)}")
     return "\n".join(lines)
+
+
+def _index_extra(cset: CriteriaSet, code: str) -> str:
+    index = cset.index(code)
+    extra = ""
+    if index.levels:
+        extra += " [levels " + "/".join(str(lv.points) for lv in index.levels) + "]"
+    elif index.bands:
+        extra += " [bands " + "/".join(f"{b.min}-{b.max}" for b in index.bands) + "]"
+    if index.evidence_required:
+        extra += " [evidence required]"
+    return extra
