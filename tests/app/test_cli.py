@@ -20,10 +20,10 @@ def cli_env(tmp_path, monkeypatch):
 def test_db_upgrade_migrates_and_stores_the_criteria(cli_env):
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "III@2023.1, IV@2023.1, V@2023.1" in result.output
+    assert "III@2023.1, III@2026.1, IV@2023.1, IV@2026.1, V@2023.1, V@2026.1" in result.output
     with sqlite3.connect(cli_env / "cli.sqlite3") as connection:
         keys = [row[0] for row in connection.execute("SELECT key FROM criteria_version ORDER BY key")]
-    assert keys == ["III@2023.1", "IV@2023.1", "V@2023.1"]
+    assert keys == ["III@2023.1", "III@2026.1", "IV@2023.1", "IV@2026.1", "V@2023.1", "V@2026.1"]
     # Running it again is harmless.
     assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
 
@@ -53,7 +53,7 @@ def test_development_secret_only_for_the_embedded_database(tmp_path, monkeypatch
 def test_criteria_check_through_the_console_script():
     result = CliRunner().invoke(main, ["criteria", "check"])
     assert result.exit_code == 0
-    assert result.output.count("OK ") == 3
+    assert result.output.count("OK ") == 6
 
 
 def test_serve_creates_the_secret_before_building_the_app(tmp_path, monkeypatch):

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from webapp.assessments import operations
-from webapp.models import Assessment, AssessmentStatus, Role
+from webapp.models import Assessment, AssessmentStatus, CriteriaVersion, Role
 
 S = AssessmentStatus
 
@@ -69,7 +70,7 @@ def test_full_member_journey(appendix, world, login, db_session):
     assert 'id="assessment-form"' in page and 'data-step="I"' in page and 'data-step="III"' in page
     assert "Tiêu chí 1/3" in page and "8 điểm" in page
     assert "Bộ tiêu chí chưa được đối chiếu với văn bản gốc đã ký" in page
-    assert f'data-criteria-key="{appendix}@2023.1"' in page
+    assert f'data-criteria-key="{appendix}@2026.1"' in page  # a new assessment uses the newest version
     assert 'id="criteria-data"' in page and "Tổng điểm hiện tại" in page
     assert "Còn 10 chỉ số chưa chọn mức" in page
 
@@ -131,7 +132,7 @@ def test_full_member_journey(appendix, world, login, db_session):
     assert certificate.status_code == 200
     text = certificate.get_data(as_text=True)
     assert "Giấy chứng nhận" in text and "Trần Thị Bình" in text and "Lê Văn Hiệu Trưởng" in text
-    assert f"{appendix}@2023.1" in text and "<svg" in text
+    assert f"{appendix}@2026.1" in text and "<svg" in text
     verify_url = re.search(r"http://localhost(/verify/[\w.-]+)", text).group(1)
 
     # Public verification shows name, unit, year, status only.
@@ -174,6 +175,9 @@ def test_bad_values_keep_what_was_typed(world, login, db_session):
 def test_not_a_level_and_garbage_are_refused(world, login, db_session):
     member, _head, line = world("V")
     assessment = operations.start(db_session, member, line)
+    # An assessment made under 2023.1 keeps its level scale (0, 5, 8, 10), so 7 is not a level.
+    assessment.criteria_version = db_session.scalar(select(CriteriaVersion).where(CriteriaVersion.key == "V@2023.1"))
+    db_session.flush()
     client = login(member)
     for bad in ("7", "-1", "mười", "8.0"):
         reply = client.post(f"/assess/{assessment.id}", data=answers_form(dict(ALL_8, **{"4": bad}), "save"))

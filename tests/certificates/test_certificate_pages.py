@@ -62,7 +62,7 @@ def test_certificate_is_for_the_owner_only(role, people, client, login, db_sessi
         assert reply.status_code == 200
         page = reply.get_data(as_text=True)
         for text in ("Giấy chứng nhận", "Phạm Văn Cường", "Công ty May Việt Tiến", "Năm 2026 chứng nhận",
-                     "Người lao động", "80/100", "head_this_unit", "III@2023.1",
+                     "Người lao động", "80/100", "head_this_unit", "III@2026.1",
                      "Bộ tiêu chí chưa được đối chiếu với văn bản gốc đã ký", "/verify/", "<svg"):
             assert text in page, text
     else:

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from webapp.models import AssessmentStatus as S
-from webapp.models import AuditEvent
+from webapp.models import AuditEvent, CriteriaVersion
 
 CODES = [str(code) for code in range(1, 11)]
 
@@ -30,6 +30,9 @@ def _events(db_session, assessment):
 
 
 def test_page_shows_answers_and_defaults_to_members_points(login, scene, db_session):
+    # Made under 2023.1, whose described levels (0, 5, 8, 10) name the member's 8 points.
+    scene.assessment.criteria_version = db_session.scalar(
+        select(CriteriaVersion).where(CriteriaVersion.key == "V@2023.1"))
     answers = scene.assessment.answers_by_index()
     answers["2"].evidence_note = "Có kế hoạch học tập năm"
     db_session.flush()
