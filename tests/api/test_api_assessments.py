@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.assessments import operations
-from webapp.models import AssessmentStatus, AuditEvent, Role
+from webapp.models import AssessmentStatus, AuditEvent, CriteriaVersion, Role
 
 
 def answers(points: int = 8) -> dict[str, int]:
@@ -251,7 +251,7 @@ def test_submit_out_of_range_is_422(login, draft, db_session):
     reply = login(owner_of(draft)).post(f"/api/assessments/{draft.id}/submit",
                                         json={"client_id": str(uuid.uuid4()), "answers": values})
     assert reply.status_code == 422
-    assert "một trong các mức: 0, 5, 8, 10" in reply.get_json()["message"]
+    assert reply.get_json()["message"] == "Điểm của chỉ số 4 phải là số nguyên từ 0 đến 10."  # the 2026.1 scale
     db_session.expire_all()
     assert draft.status is AssessmentStatus.DRAFT
     assert submit_events(db_session, draft) == 0
@@ -328,6 +328,8 @@ def test_csrf_missing_on_put_is_400(csrf_on, login, draft):
 
 def test_api_refuses_the_points_the_form_refuses(login, draft, db_session):
     """One rule (CriteriaSet.allowed_points): 7 is not a level of the 2023.1 sets, anywhere."""
+    draft.criteria_version = db_session.scalar(select(CriteriaVersion).where(CriteriaVersion.key == "IV@2023.1"))
+    db_session.flush()
     client = login(owner_of(draft))
     reply = client.put(f"/api/assessments/{draft.id}/draft", json={"answers": {"1": 7}})
     assert reply.status_code == 422

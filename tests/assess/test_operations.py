@@ -7,7 +7,7 @@ from sqlalchemy import select
 from webapp.assessments import operations
 from webapp.errors import DomainError
 from webapp.models import AssessmentStatus as S
-from webapp.models import AuditEvent
+from webapp.models import AuditEvent, CriteriaVersion
 
 
 def _events(db_session, assessment):
@@ -43,13 +43,27 @@ def test_submit_scores_with_the_engine(db_session, make_assessment):
 def test_out_of_range_or_unknown_answers_are_refused(db_session, make_assessment):
     assessment = make_assessment()
     member = assessment.membership.user
-    # The shipped 2023.1 sets take only their described levels (0, 5, 8, 10).
+    # An assessment made under 2023.1 takes only its described levels (0, 5, 8, 10).
+    assessment.criteria_version = db_session.scalar(select(CriteriaVersion).where(CriteriaVersion.key == "IV@2023.1"))
+    db_session.flush()
     for value in (11, 7, -1):
         with pytest.raises(DomainError, match="một trong các mức: 0, 5, 8, 10") as refused:
             operations.save_draft(db_session, member, assessment, {"3": value})
         assert refused.value.field == "3" and refused.value.status == 422
     with pytest.raises(DomainError, match="Không có chỉ số"):
         operations.save_draft(db_session, member, assessment, {"99": 5})
+
+
+def test_the_2026_scale_takes_every_whole_number(db_session, make_assessment):
+    assessment = make_assessment()
+    member = assessment.membership.user
+    assert assessment.criteria_version.key == "IV@2026.1"
+    operations.save_draft(db_session, member, assessment, {str(code): code - 1 for code in range(1, 11)})
+    assert {a.index_code: a.self_value for a in assessment.answers}["8"] == 7
+    for value in (11, -1):
+        with pytest.raises(DomainError, match="số nguyên từ 0 đến 10") as refused:
+            operations.save_draft(db_session, member, assessment, {"3": value})
+        assert refused.value.field == "3" and refused.value.status == 422
 
 
 def test_head_confirms_on_own_points_and_every_change_is_audited(db_session, make_assessment, make_user):
