@@ -226,6 +226,11 @@ def full_answers(points: int = 8, codes: range = range(1, 11)) -> dict[str, int]
     return {str(code): points for code in codes}
 
 
+def evidence_notes(codes: range = range(1, 11)) -> dict[str, str]:
+    """A short evidence note (minh chứng) for every index, as a careful member writes them."""
+    return {str(code): f"Minh chứng cho chỉ số {code}: khóa học, hoạt động, thời gian" for code in codes}
+
+
 @pytest.fixture
 def make_assessment(db_session: Session, make_unit, make_year, make_user, make_membership):  # type: ignore[no-untyped-def]
     """An assessment for a new member, optionally submitted: make_assessment(submit=True)."""
@@ -238,7 +243,7 @@ def make_assessment(db_session: Session, make_unit, make_year, make_user, make_m
         membership = make_membership(unit or make_unit(), year or make_year(), user=user,
                                      appendix=appendix, section=section)
         assessment = operations.start(db_session, user, membership)
-        operations.save_draft(db_session, user, assessment, full_answers(points))
+        operations.save_draft(db_session, user, assessment, full_answers(points), evidence_notes())
         if submit:
             operations.submit(db_session, user, assessment)
         return assessment

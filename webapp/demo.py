@@ -27,6 +27,7 @@ from .models import (
 )
 
 DEMO_PASSWORD = "hoctap2026"
+DEMO_EVIDENCE = "Lớp kỹ năng số của Đoàn trường, tháng 10/2026; câu lạc bộ đọc sách thư viện trường, 2 lần mỗi tháng"
 CITY_CODE = "79"
 
 
@@ -127,8 +128,10 @@ def _confirmed(session: Session, line: Membership, head: User, points: int) -> N
     member = line.user
     assert member is not None
     assessment = operations.start(session, member, line)
-    codes = [i.code for c in operations.criteria_of(assessment).criteria for i in c.indices]
-    operations.submit(session, member, assessment, {code: points for code in codes})
+    criteria_set = operations.criteria_of(assessment)
+    codes = [i.code for c in criteria_set.criteria for i in c.indices]
+    notes = {code: DEMO_EVIDENCE for code in codes if criteria_set.index(code).evidence_required}
+    operations.submit(session, member, assessment, {code: points for code in codes}, notes)
     operations.confirm(session, head, assessment, assessment.version)
 
 

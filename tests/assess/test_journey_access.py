@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.conftest import evidence_notes
 from webapp.assessments import operations
 from webapp.models import Assessment, AssessmentStatus, Role
 
@@ -77,6 +78,7 @@ def test_form(role, method, people, client, login, db_session):
         expect(role, 200, reply)
     else:
         data = {f"answer-{c}": "10" for c in ALL_8} | {"action": "submit"}
+        data |= {f"note-{code}": text for code, text in evidence_notes().items()}
         reply = browser.post(f"/assess/{assessment.id}", data=data)
         expect(role, 302, reply)
         db_session.expire_all()
@@ -88,7 +90,7 @@ def test_form(role, method, people, client, login, db_session):
 def test_status(role, people, client, login, db_session):
     users, line = people
     assessment = operations.start(db_session, users["owner"], line)
-    operations.submit(db_session, users["owner"], assessment, ALL_8)
+    operations.submit(db_session, users["owner"], assessment, ALL_8, evidence_notes())
     reply = as_role(role, users, client, login).get(f"/assess/{assessment.id}/status")
     expect(role, 200, reply)
 
@@ -97,7 +99,7 @@ def test_status(role, people, client, login, db_session):
 def test_withdraw(role, people, client, login, db_session):
     users, line = people
     assessment = operations.start(db_session, users["owner"], line)
-    operations.submit(db_session, users["owner"], assessment, ALL_8)
+    operations.submit(db_session, users["owner"], assessment, ALL_8, evidence_notes())
     reply = as_role(role, users, client, login).post(f"/assess/{assessment.id}/withdraw")
     expect(role, 302, reply)
     db_session.expire_all()
@@ -119,7 +121,7 @@ def test_missing_roster_line_is_404(people, login):
 def test_withdraw_after_the_head_acted_explains(people, login, db_session):
     users, line = people
     assessment = operations.start(db_session, users["owner"], line)
-    operations.submit(db_session, users["owner"], assessment, ALL_8)
+    operations.submit(db_session, users["owner"], assessment, ALL_8, evidence_notes())
     operations.confirm(db_session, users["head_this_unit"], assessment, assessment.version)
     reply = login(users["owner"]).post(f"/assess/{assessment.id}/withdraw", follow_redirects=True)
     assert reply.status_code == 200
@@ -129,7 +131,7 @@ def test_withdraw_after_the_head_acted_explains(people, login, db_session):
 def test_members_qr_opens_the_review_for_the_head(people, client, login, db_session):
     users, line = people
     assessment = operations.start(db_session, users["owner"], line)
-    operations.submit(db_session, users["owner"], assessment, ALL_8)
+    operations.submit(db_session, users["owner"], assessment, ALL_8, evidence_notes())
     page = login(users["owner"]).get(f"/assess/{assessment.id}/status").get_data(as_text=True)
     scan = re.search(r"http://localhost(/scan/[\w.-]+)", page).group(1)
     with client.session_transaction() as session:

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import evidence_notes
 from webapp.assessments import operations
 from webapp.models import Assessment, AssessmentStatus, CriteriaVersion, Role
 
@@ -31,8 +32,9 @@ def world(make_area, make_unit, make_year, make_user, make_membership, grant):  
 
 
 def answers_form(points: dict[str, int], action: str, notes: dict[str, str] | None = None) -> dict:
+    """The posted form; indices given no note get the careful member's evidence."""
     data = {f"answer-{code}": str(value) for code, value in points.items()}
-    data.update({f"note-{code}": text for code, text in (notes or {}).items()})
+    data.update({f"note-{code}": text for code, text in (evidence_notes() | (notes or {})).items()})
     data["action"] = action
     return data
 

@@ -152,3 +152,31 @@ def test_a_replay_after_withdrawal_does_not_submit_again(db_session, make_assess
     operations.withdraw(db_session, member, assessment)
     operations.submit(db_session, member, assessment, client_id=client_id)
     assert assessment.status is S.DRAFT
+
+
+def test_submit_needs_evidence_where_the_criteria_file_requires_it(db_session, make_user, make_unit, make_year,
+                                                                   make_membership):
+    """2026.1 requires a note (minh chứng) for indices 2 and 3 once the member claims points."""
+    member = make_user()
+    line = make_membership(make_unit(), make_year(), user=member, appendix="IV")
+    assessment = operations.start(db_session, member, line)
+    assert assessment.criteria_version.key == "IV@2026.1"
+    operations.save_draft(db_session, member, assessment, {str(c): 8 for c in range(1, 11)}, {"2": "Lớp bồi dưỡng"})
+    with pytest.raises(DomainError, match="Chỉ số 3 cần ghi minh chứng") as refused:
+        operations.submit(db_session, member, assessment)
+    assert refused.value.field == "3" and "ví dụ:" in refused.value.message
+    assert assessment.status is S.DRAFT
+    operations.save_draft(db_session, member, assessment, {"3": 0}, {})
+    operations.submit(db_session, member, assessment)  # nothing to prove for 0 points
+    assert assessment.status is S.SUBMITTED
+
+
+def test_band_labels_name_every_allowed_point(db_session, make_assessment):
+    from webapp.assessments.progress import choices
+
+    assessment = make_assessment(appendix="V")
+    criteria_set = operations.criteria_of(assessment)
+    index = criteria_set.index("6")
+    picked = {choice.points: choice.label for choice in choices(criteria_set, index)}
+    assert list(picked) == list(range(11))
+    assert picked[4] == "Chưa đạt" and picked[5] == picked[6] == "Đạt" and picked[8] == "Khá" and picked[10] == "Tốt"

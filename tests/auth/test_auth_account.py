@@ -29,7 +29,7 @@ def member_with_assessment(db_session, make_unit, make_year, make_user, make_mem
     membership = make_membership(unit, year, user=member, appendix="V", section="12A1")
     assessment = assess_ops.start(db_session, member, membership)
     assess_ops.submit(db_session, member, assessment, values=_answers(8),
-                      notes={"1": "Đọc báo Nhân Dân mỗi sáng"})
+                      notes={"1": "Đọc báo Nhân Dân mỗi sáng", "2": "Khóa tin học văn phòng", "3": "CLB đọc sách"})
     assess_ops.return_for_correction(
         db_session, head, assessment, assessment.version,
         comments={"2": "Cần ghi rõ kế hoạch học tập"}, reason="Bổ sung minh chứng chỉ số 2")

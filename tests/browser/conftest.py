@@ -113,7 +113,8 @@ def _seed(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
             ids[f"{key}_assessment"] = assessment.id
             if key == "review":
                 operations.submit(session, member, assessment,
-                                  {str(code): 8 for code in range(1, 11)}, {"1": "Đọc sách"})
+                                  {str(code): 8 for code in range(1, 11)},
+                                  {"1": "Đọc sách", "2": "Lớp bồi dưỡng hè 2026", "3": "CLB Toán học"})
         session.commit()
     return ids
 

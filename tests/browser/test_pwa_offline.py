@@ -94,6 +94,8 @@ def test_offline_submission_is_sent_once(new_context, site, helpers):
     context.set_offline(True)
     for code in range(1, 11):
         choose(page, str(code), 8)
+    page.fill("#note-2", "Lớp bồi dưỡng thường xuyên, tháng 7/2026")  # 2026.1 asks evidence for 2 and 3
+    page.fill("#note-3", "Hội thảo chuyên đề của trường, 3 lần")
     page.click('button[name="action"][value="save"]')
     page.wait_for_function(
         "() => document.getElementById('offline-status').textContent.includes('đã lưu trên máy')")

@@ -6,6 +6,7 @@ import re
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
+from tests.conftest import evidence_notes
 from webapp import tokens
 from webapp.assessments import operations
 from webapp.models import Role
@@ -39,7 +40,7 @@ def people(make_area, make_unit, make_year, make_membership, grant, make_user): 
 def decided(db_session, users, line, points=8, confirm=True):  # type: ignore[no-untyped-def]
     owner, head = users["owner"], users["head_this_unit"]
     assessment = operations.start(db_session, owner, line)
-    operations.submit(db_session, owner, assessment, {c: points for c in ALL_8})
+    operations.submit(db_session, owner, assessment, {c: points for c in ALL_8}, evidence_notes())
     if confirm:
         operations.confirm(db_session, head, assessment, assessment.version)
     return assessment

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import evidence_notes
 from webapp.assessments import operations
 from webapp.models import Role, Target, UnitKind, User
 
@@ -136,7 +137,8 @@ def _play(session, outcome: str, member, line, head) -> None:
     if outcome == "none":
         return
     assessment = operations.start(session, member, line)
-    operations.save_draft(session, member, assessment, _answers(5 if outcome == "submitted_fail" else 8))
+    operations.save_draft(session, member, assessment, _answers(5 if outcome == "submitted_fail" else 8),
+                          evidence_notes())
     if outcome == "draft":
         return
     operations.submit(session, member, assessment)

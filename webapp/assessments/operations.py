@@ -101,7 +101,9 @@ def submit(session: Session, member: User, assessment: Assessment, values: Value
     _require_open_year(assessment.membership)
     if values is not None:
         _store_self_answers(assessment, values, notes or {})
-    result = _score(criteria_of(assessment), {a.index_code: a.self_value for a in assessment.answers})
+    criteria_set = criteria_of(assessment)
+    result = _score(criteria_set, {a.index_code: a.self_value for a in assessment.answers})
+    _require_evidence(criteria_set, assessment)
     previous = assessment.status
     assessment.self_result = result.to_dict()
     assessment.self_total = result.total
@@ -201,6 +203,20 @@ def _score(criteria_set: CriteriaSet, values: Values) -> Result:
         return criteria_set.score(typed)
     except AnswerError as error:
         raise DomainError(f"Câu trả lời không hợp lệ: {error}") from None
+
+
+def evidence_message(criteria_set: CriteriaSet, code: str) -> str:
+    hint = criteria_set.index(code).evidence_hint
+    example = f" (ví dụ: {hint})" if hint else ""
+    return f"Chỉ số {code} cần ghi minh chứng{example}."
+
+
+def _require_evidence(criteria_set: CriteriaSet, assessment: Assessment) -> None:
+    """Indices whose file requires evidence need a note once the member claims any points."""
+    for answer in assessment.answers:
+        index = criteria_set.index(answer.index_code)
+        if index.evidence_required and answer.self_value and not answer.evidence_note:
+            raise DomainError(evidence_message(criteria_set, answer.index_code), answer.index_code)
 
 
 def _answer(assessment: Assessment, code: str) -> Answer:

@@ -40,15 +40,17 @@ def index_codes(criteria_set: CriteriaSet) -> list[str]:
 
 
 def choices(criteria_set: CriteriaSet, index: Index) -> list[Choice]:
-    """What a member can pick for an index: its allowed points, named after described levels."""
+    """What a member can pick for an index: its allowed points, named after the band they fall in."""
     if criteria_set.answer_kind == "boolean":
         return [Choice(1, "Đạt", ""), Choice(0, "Chưa đạt", "")]
-    levels = {level.points: level for level in index.levels}
-    return [
-        Choice(points, levels[points].label, levels[points].description) if points in levels
-        else Choice(points, f"{points} điểm", "")
-        for points in criteria_set.allowed_points(index.code)
-    ]
+    return [_choice(index, points) for points in criteria_set.allowed_points(index.code)]
+
+
+def _choice(index: Index, points: int) -> Choice:
+    band = index.band_of(points)
+    if band is None:
+        return Choice(points, f"{points} điểm", "")
+    return Choice(points, band.label, band.description)
 
 
 def unanswered_message(codes: list[str]) -> str:

@@ -64,11 +64,13 @@ def points_choices(criteria_set: CriteriaSet, index: Index) -> list[SelectChoice
     """The index's allowed points, highest first, named after the level they match."""
     if criteria_set.answer_kind == "boolean":
         return [SelectChoice(1, "Đạt"), SelectChoice(0, "Chưa đạt")]
-    labels = {level.points: level.label for level in index.levels}
-    return [
-        SelectChoice(points, f"{points} điểm — {labels[points]}" if points in labels else f"{points} điểm")
-        for points in reversed(criteria_set.allowed_points(index.code))
-    ]
+    return [SelectChoice(points, _points_label(index, points))
+            for points in reversed(criteria_set.allowed_points(index.code))]
+
+
+def _points_label(index: Index, points: int) -> str:
+    band = index.band_of(points)
+    return f"{points} điểm — {band.label}" if band else f"{points} điểm"
 
 
 def decision_form(criteria_set: CriteriaSet, assessment: Assessment, **kwargs: Any) -> DecisionForm:
