@@ -1,6 +1,7 @@
 // The assessment form: one criterion at a time, and a live total with the unmet rules.
 // Without this script every step is visible and the form still works. It never intercepts
 // submission (offline-form.js, from the PWA feature, handles sending while offline).
+import { readForm } from "./form-fields.js";
 import { score } from "./scoring.js";
 
 const form = document.getElementById("assessment-form");
@@ -15,20 +16,15 @@ function readCriteria() {
 }
 
 function currentAnswers(criteriaSet) {
-  const answers = {};
+  const { answers } = readForm(form);
+  const typed = {};
   for (const crit of criteriaSet.criteria) {
     for (const index of crit.indices) {
-      const checked = form.querySelector(`input[name="answer-${CSS.escape(index.code)}"]:checked`);
-      if (!checked) {
-        answers[index.code] = null;
-      } else if (criteriaSet.answer_kind === "boolean") {
-        answers[index.code] = checked.value === "1";
-      } else {
-        answers[index.code] = Number(checked.value);
-      }
+      const value = answers[index.code] ?? null;
+      typed[index.code] = value === null || criteriaSet.answer_kind !== "boolean" ? value : value === 1;
     }
   }
-  return answers;
+  return typed;
 }
 
 function showLiveScore(criteriaSet) {

@@ -6,6 +6,8 @@
 // - "Gửi phiếu" goes through a queue with a client_id made once per attempt, replayed on
 //   load, when the network returns, and by Background Sync; the server applies it once.
 import "./store.js";
+import { isFieldName, readForm, writeForm } from "./form-fields.js";
+import { beforeReload } from "./reload.js";
 
 const store = self.CDHTStore;
 const LOCAL_DELAY_MS = 300;
@@ -46,59 +48,24 @@ function show(message, { tone = "info", link = null } = {}) {
   }
 }
 
-// Reading and writing the form -------------------------------------------------------------
-
-function codes(prefix) {
-  const seen = new Set();
-  for (const el of form.elements) {
-    if (el.name && el.name.startsWith(prefix)) seen.add(el.name.slice(prefix.length));
-  }
-  return [...seen];
-}
+let restoring = false;
 
 function collect() {
-  const answers = {};
-  for (const code of codes("answer-")) {
-    const checked = form.querySelector(`input[name="answer-${CSS.escape(code)}"]:checked`);
-    answers[code] = checked ? Number.parseInt(checked.value, 10) : null;
+  return readForm(form);
+}
+
+function apply(saved) {
+  restoring = true;
+  try {
+    writeForm(form, saved);
+  } finally {
+    restoring = false;
   }
-  const notes = {};
-  for (const code of codes("note-")) {
-    notes[code] = form.elements[`note-${code}`].value;
-  }
-  return { answers, notes };
 }
 
 function same(a, b) {
   return JSON.stringify(a.answers) === JSON.stringify(b.answers) &&
     JSON.stringify(a.notes) === JSON.stringify(b.notes);
-}
-
-let restoring = false;
-
-function apply(saved) {
-  restoring = true;
-  try {
-    for (const [code, value] of Object.entries(saved.answers || {})) {
-      const radios = form.querySelectorAll(`input[name="answer-${CSS.escape(code)}"]`);
-      for (const radio of radios) {
-        const checked = value !== null && Number(radio.value) === value;
-        if (radio.checked !== checked) {
-          radio.checked = checked;
-          if (checked) radio.dispatchEvent(new Event("change", { bubbles: true }));
-        }
-      }
-    }
-    for (const [code, text] of Object.entries(saved.notes || {})) {
-      const area = form.elements[`note-${code}`];
-      if (area && area.value !== text) {
-        area.value = text;
-        area.dispatchEvent(new Event("input", { bubbles: true }));
-      }
-    }
-  } finally {
-    restoring = false;
-  }
 }
 
 // Local and server saving ------------------------------------------------------------------
@@ -138,25 +105,8 @@ function dirty() {
   return Boolean(draft) && draft.rev !== draft.synced_rev;
 }
 
-function csrfFromPage() {
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  return meta ? meta.content : "";
-}
-
-async function freshCsrf() {
-  const response = await fetch("/api/csrf", { credentials: "same-origin", cache: "no-store" });
-  if (!response.ok) return null;
-  return (await response.json()).csrf_token;
-}
-
-async function putDraft(token) {
-  return fetch(`${apiBase}/draft`, {
-    method: "PUT",
-    credentials: "same-origin",
-    cache: "no-store",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-    body: JSON.stringify({ answers: draft.answers, notes: draft.notes }),
-  });
+function putDraft() {
+  return store.sendJson(`${apiBase}/draft`, "PUT", { answers: draft.answers, notes: draft.notes });
 }
 
 // Returns true when the server holds the draft.
@@ -172,11 +122,7 @@ async function saveServer({ announce = true } = {}) {
   const rev = draft.rev;
   let response;
   try {
-    response = await putDraft(csrfFromPage());
-    if (response.status === 400) { // a token from a page cached long ago
-      const token = await freshCsrf();
-      if (token) response = await putDraft(token);
-    }
+    response = await putDraft();
   } catch (_error) {
     if (announce) show(`${TEXT.local} (${timeNow()})`);
     return false;
@@ -204,8 +150,7 @@ async function saveServer({ announce = true } = {}) {
 }
 
 function onEdit(event) {
-  if (restoring || !event.target.name) return;
-  if (!/^(answer|note)-/.test(event.target.name)) return;
+  if (restoring || !isFieldName(event.target.name)) return;
   if (!askedPersistence && navigator.storage && navigator.storage.persist) {
     askedPersistence = true; // keep the answers even when the phone runs short of space
     navigator.storage.persist().catch(() => undefined);
@@ -346,8 +291,7 @@ async function start() {
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
   form.addEventListener("submit", onSubmit);
-  self.CDHTBeforeReload = self.CDHTBeforeReload || [];
-  self.CDHTBeforeReload.push(flush);
+  beforeReload(flush);
   window.addEventListener("pagehide", () => { flush(); });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") flush();

@@ -126,13 +126,6 @@
     });
   }
 
-  function clearAll() {
-    return Promise.all([
-      run("drafts", "readwrite", (s) => request(s.clear())),
-      run("queue", "readwrite", (s) => request(s.clear())),
-    ]);
-  }
-
   function uuid() {
     if (root.crypto && typeof root.crypto.randomUUID === "function") return root.crypto.randomUUID();
     const b = root.crypto.getRandomValues(new Uint8Array(16));
@@ -144,6 +137,7 @@
 
   // Replay ---------------------------------------------------------------------------------
 
+  // CSRF: the one place that finds a token for a PUT/POST. Tokens are never stored.
   async function freshToken() {
     const response = await fetch("/api/csrf", {
       credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store",
@@ -151,6 +145,29 @@
     if (!response.ok) return { status: response.status };
     const body = await response.json();
     return { status: response.status, token: body.csrf_token };
+  }
+
+  function pageToken() {
+    const meta = root.document && root.document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  // Send JSON with the page's token; a 400 (a token from a page cached long ago) is retried
+  // once with a fresh one.
+  async function sendJson(url, method, payload) {
+    const send = (token) => fetch(url, {
+      method,
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(payload),
+    });
+    let response = await send(pageToken());
+    if (response.status === 400) {
+      const fresh = await freshToken();
+      if (fresh.token) response = await send(fresh.token);
+    }
+    return response;
   }
 
   async function readJson(response) {
@@ -245,6 +262,6 @@
 
   root.CDHTStore = {
     getDraft, putDraft, deleteDraft, markSynced, queued, enqueue, putQueued, removeQueued,
-    clearAll, pruneSynced, replay, uuid,
+    pruneSynced, replay, uuid, sendJson,
   };
 })(self);

@@ -1,11 +1,10 @@
 // Registers the service worker on every page and offers a new version without forcing it:
 // the page shows "Có phiên bản mới" and reloads only when the member taps "Tải lại".
+import { runBeforeReload } from "./reload.js";
+
 const banner = document.getElementById("update-banner");
 const USER_KEY = "cdht-user";
 let reloading = false;
-
-// Pages that hold unsaved work (the offline form) register a flush to run before a reload.
-self.CDHTBeforeReload = self.CDHTBeforeReload || [];
 
 function tellWorker(message) {
   const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
@@ -18,7 +17,7 @@ function offer(worker) {
   const button = banner.querySelector("button");
   button.addEventListener("click", async () => {
     button.disabled = true;
-    await Promise.all(self.CDHTBeforeReload.map((flush) => flush().catch(() => undefined)));
+    await runBeforeReload();
     reloading = true;
     worker.postMessage({ type: "SKIP_WAITING" });
     // If the new worker took over already (another tab), reload now.
