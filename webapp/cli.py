@@ -15,10 +15,20 @@ from .db import db
 
 
 def _create_app() -> Flask:
+    """The app for a command; on the embedded database a development secret is made first."""
+    folder = app_config.instance_path()
+    if _embedded_database():
+        folder.mkdir(parents=True, exist_ok=True)
+        ensure_development_secret(folder)
     try:
         return create_app()
     except app_config.ConfigError as error:
         raise click.ClickException(str(error)) from None
+
+
+def _embedded_database() -> bool:
+    url = os.environ.get("DATABASE_URL", "")
+    return not url or url.startswith("sqlite")
 
 
 main = FlaskGroup(
@@ -45,7 +55,7 @@ def ensure_development_secret(folder: Path) -> None:
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
-        click.echo(f"Created a development secret key in {path}")
+        click.echo(f"Created a development secret key in {path}", err=True)
 
 
 def prepare_database() -> None:
@@ -67,31 +77,50 @@ def prepare_database() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets phones on the same network connect.")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Worker processes (default: one per CPU core). Each uses about one core.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker: requests one worker serves at once.")
+@click.option("--connections", default=1000, show_default=True, type=click.IntRange(10, 100000),
+              help="Open connections per worker (idle phones included) before new ones wait.")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(5, 600),
+              help="Seconds a request may run before its worker is restarted.")
+@click.option("--server", type=click.Choice(["auto", "gunicorn", "waitress"]), default="auto", show_default=True,
+              help="gunicorn (Linux, several processes) or waitress (one process; runs on Windows).")
 @click.option("--demo", is_flag=True, help="Load demo areas, units and one login per role.")
-def serve_command(host: str, port: int, threads: int, demo: bool) -> None:
-    """Migrate the database, optionally load the demo, and serve with waitress."""
-    import waitress
+def serve_command(host: str, port: int, workers: int | None, threads: int, connections: int, timeout: int,
+                  server: str, demo: bool) -> None:
+    """Migrate the database, optionally load the demo, and serve."""
+    from .serving import ServeOptions, default_workers, gunicorn_available, serve_gunicorn, serve_waitress
 
-    folder = app_config.instance_path()
-    folder.mkdir(parents=True, exist_ok=True)
-    ensure_development_secret(folder)
     app = _create_app()
     with app.app_context():
         prepare_database()
         if demo:
-            from . import tokens
-            from .demo import load_demo, open_drive, print_logins
-
-            print_logins(load_demo(db.session))
-            db.session.commit()
-            drive = open_drive(db.session)
-            if drive is not None:
-                link = f"http://{host}:{port}/join/{tokens.make_token(tokens.DRIVE, drive.id)}"
-                click.echo(f"Class 10A1 drive link (open it to join as a new student): {link}")
+            _load_demo(app, host, port)
         db.remove(commit=False)
-    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="cdht")
+    db.engine_of(app).dispose()  # the workers open their own connections after the fork
+    options = ServeOptions(host, port, workers or default_workers(), threads, connections, timeout)
+    use_gunicorn = server == "gunicorn" or (server == "auto" and gunicorn_available())
+    click.echo(f"Serving on http://{host}:{port}/ with {'gunicorn' if use_gunicorn else 'waitress'}, "
+               f"{options.workers if use_gunicorn else 1} process(es)  (Ctrl+C to stop)")
+    if use_gunicorn:
+        serve_gunicorn(options)
+    else:
+        serve_waitress(app, options)
+
+
+def _load_demo(app: Flask, host: str, port: int) -> None:
+    from . import tokens
+    from .demo import load_demo, open_drive, print_logins
+
+    print_logins(load_demo(db.session))
+    db.session.commit()
+    drive = open_drive(db.session)
+    if drive is not None:
+        base = (app.config.get("PUBLIC_URL") or f"http://{host}:{port}").rstrip("/")
+        link = f"{base}/join/{tokens.make_token(tokens.DRIVE, drive.id)}"
+        click.echo(f"Class 10A1 drive link (open it to join as a new student): {link}")
 
 
 @main.group("db")

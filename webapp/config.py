@@ -33,13 +33,20 @@ def read_secret_file(folder: Path) -> str | None:
 def from_environment(folder: Path) -> dict[str, Any]:
     """The settings of a normal run, from environment variables and the instance folder."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'cdht.sqlite3'}"
+    public_url = (os.environ.get("CDHT_PUBLIC_URL") or "").strip() or None
+    secure = os.environ.get("CDHT_SECURE_COOKIES") == "1" or bool(public_url and public_url.startswith("https://"))
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or read_secret_file(folder),
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("CDHT_SECURE_COOKIES") == "1",
-        "REMEMBER_COOKIE_SECURE": os.environ.get("CDHT_SECURE_COOKIES") == "1",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        # The address people reach the app at (behind a reverse proxy): every QR code and
+        # printed link is written with it. HTTPS there also means secure cookies and HSTS.
+        "PUBLIC_URL": public_url,
+        # How many reverse proxies in front of the app set X-Forwarded-* headers (0: trust none).
+        "TRUST_PROXY": _count(os.environ.get("CDHT_TRUST_PROXY")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=60),
@@ -52,6 +59,13 @@ def from_environment(folder: Path) -> dict[str, Any]:
     }
 
 
+def _count(value: str | None) -> int:
+    try:
+        return max(0, int(value or "0"))
+    except ValueError:
+        raise ConfigError(f"CDHT_TRUST_PROXY must be a number of proxies (0, 1, 2…), got {value!r}.") from None
+
+
 def check(config: dict[str, Any] | Any) -> None:
     """Refuse to start with a missing or short secret (tests may use a fixed one)."""
     secret = config.get("SECRET_KEY")
@@ -61,3 +75,6 @@ def check(config: dict[str, Any] | Any) -> None:
             "set the SECRET_KEY environment variable (or run `cdht serve`, which creates a "
             "development key in the instance folder for the embedded database)."
         )
+    public_url = config.get("PUBLIC_URL")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError(f"CDHT_PUBLIC_URL must start with http:// or https://, got {public_url!r}.")

@@ -68,7 +68,10 @@ class Database:
 
     @property
     def engine(self) -> Engine:
-        return self.sessionmaker_for(current_app).kw["bind"]
+        return self.engine_of(current_app)
+
+    def engine_of(self, app: Flask) -> Engine:
+        return self.sessionmaker_for(app).kw["bind"]
 
     @property
     def session(self) -> Session:

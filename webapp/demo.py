@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import click
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from .assessments import operations
@@ -27,6 +27,8 @@ from .models import (
 )
 
 DEMO_PASSWORD = "hoctap2026"
+DEMO_DOMAIN = "demo.cdht.vn"
+DEMO_PHONES = ("0901000001", "0901000002", "0901000003", "0902000001", "0903000001")
 DEMO_EVIDENCE = "Lớp kỹ năng số của Đoàn trường, tháng 10/2026; câu lạc bộ đọc sách thư viện trường, 2 lần mỗi tháng"
 CITY_CODE = "79"
 
@@ -142,15 +144,21 @@ def open_drive(session: Session) -> Drive | None:
     )
 
 
+def _is_demo_account() -> ColumnElement[bool]:
+    """The demo's own accounts: a database that also holds real people prints only these."""
+    return or_(User.email.like(f"%@{DEMO_DOMAIN}"), User.phone.in_(DEMO_PHONES))
+
+
 def _logins(session: Session) -> list[DemoLogin]:
     logins = []
-    for grant in session.scalars(select(RoleGrant).order_by(RoleGrant.id)):
+    grants = select(RoleGrant).join(RoleGrant.user).where(_is_demo_account()).order_by(RoleGrant.id)
+    for grant in session.scalars(grants):
         where = grant.unit.name if grant.unit else grant.area.name if grant.area else ""
         label = f"{grant.role.label} — {where}" if where else grant.role.label
         logins.append(DemoLogin(label, grant.user.login_name, grant.user.full_name))
     rows = session.execute(
         select(User, Membership, Unit).join(Membership, Membership.user_id == User.id)
-        .join(Unit, Membership.unit_id == Unit.id).order_by(User.id)
+        .join(Unit, Membership.unit_id == Unit.id).where(_is_demo_account()).order_by(User.id)
     )
     for user, membership, unit in rows:
         logins.append(DemoLogin(f"Thành viên (Phụ lục {membership.appendix}) — {unit.name}",

@@ -28,8 +28,17 @@ def test_db_upgrade_migrates_and_stores_the_criteria(cli_env):
     assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
 
 
-def test_missing_secret_is_one_line_not_a_traceback(cli_env, monkeypatch):
+def test_commands_on_the_embedded_database_need_no_secret(cli_env, monkeypatch):
+    """Like `serve`, every command on SQLite makes the development key when there is none."""
     monkeypatch.delenv("SECRET_KEY")
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert (cli_env / "secret_key").exists()
+
+
+def test_missing_secret_for_a_server_database_is_one_line_not_a_traceback(cli_env, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/none")
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code != 0
     assert "SECRET_KEY" in result.output and "Traceback" not in result.output
@@ -65,9 +74,35 @@ def test_serve_creates_the_secret_before_building_the_app(tmp_path, monkeypatch)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("CDHT_INSTANCE_PATH", str(tmp_path / "instance"))
-    result = CliRunner().invoke(main, ["serve", "--demo", "--port", "8123"])
+    result = CliRunner().invoke(main, ["serve", "--demo", "--port", "8123", "--server", "waitress"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "instance" / "secret_key").exists()
     assert (tmp_path / "instance" / "cdht.sqlite3").exists()
     assert "hoctap2026" in result.output and "/join/" in result.output
     assert served and served[0][1]["port"] == 8123
+
+
+def test_demo_prints_only_its_own_logins(tmp_path, monkeypatch):
+    """On a database that also holds real accounts, nobody real is listed under the demo password."""
+    import waitress
+
+    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: None)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("CDHT_INSTANCE_PATH", str(tmp_path))
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    with sqlite3.connect(tmp_path / "cdht.sqlite3") as connection:
+        connection.execute("INSERT INTO user_account (full_name, phone, password_hash, created_at, active) "
+                           "VALUES ('Nguyễn Thị Thật', '0987654321', 'x', '2026-01-01', 1)")
+        user_id = connection.execute("SELECT id FROM user_account WHERE phone = '0987654321'").fetchone()[0]
+        connection.execute("INSERT INTO role_grant (user_id, role) VALUES (?, 'admin')", (user_id,))
+    result = CliRunner().invoke(main, ["serve", "--demo", "--server", "waitress"])
+    assert result.exit_code == 0, result.output
+    assert "quantri@demo.cdht.vn" in result.output and "0901000001" in result.output
+    assert "0987654321" not in result.output and "Nguyễn Thị Thật" not in result.output
+
+
+def test_serve_help_lists_the_operating_options():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    for option in ("--workers", "--threads", "--connections", "--timeout", "--server"):
+        assert option in result.output

@@ -1,9 +1,8 @@
 """Signed links the member shows or sends: the QR a head scans to open the assessment."""
 from __future__ import annotations
 
-from flask import url_for
-
 from .. import tokens
+from ..urls import external_url
 
 
 def member_qr_token(assessment_id: int) -> str:
@@ -13,4 +12,4 @@ def member_qr_token(assessment_id: int) -> str:
 
 def member_qr_url(assessment_id: int) -> str:
     """Absolute link to the head's scan page for this assessment (`/scan/<token>`)."""
-    return url_for("review.scan", token=member_qr_token(assessment_id), _external=True)
+    return external_url("review.scan", token=member_qr_token(assessment_id))

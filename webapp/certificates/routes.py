@@ -6,7 +6,7 @@ name, unit, year and whether the title still stands.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from .. import tokens
@@ -16,6 +16,7 @@ from ..db import db
 from ..errors import fail
 from ..models import Assessment, AssessmentStatus
 from ..qr import svg as qr_svg
+from ..urls import external_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -25,7 +26,7 @@ INVALID_TOKEN = "Mã xác minh không hợp lệ hoặc đã hết hạn"
 
 def verify_url(assessment_id: int) -> str:
     token = tokens.make_token(tokens.CERTIFICATE, assessment_id)
-    return url_for("certificates.verify", token=token, _external=True)
+    return external_url("certificates.verify", token=token)
 
 
 @bp.get("/certificate/<int:assessment_id>")

@@ -15,6 +15,7 @@ from ..errors import DomainError, fail
 from ..forms import ConfirmForm, offer_years
 from ..groups import default_group, group_label
 from ..models import Drive, Unit
+from ..urls import external_url
 from ..years import open_years
 from . import operations
 from .forms import DriveForm
@@ -28,7 +29,7 @@ BAD_LINK = (
 
 
 def join_url(drive: Drive) -> str:
-    return url_for("drives.join", token=operations.token_of(drive), _external=True)
+    return external_url("drives.join", token=operations.token_of(drive))
 
 
 def _drive_of(unit: Unit, drive_id: int) -> Drive:

@@ -1,0 +1,145 @@
+"""Running it for real: behind a proxy, with a public address, and against idle connections."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_SECRET
+from webapp import create_app, tokens
+from webapp.assess.links import member_qr_url
+from webapp.urls import external_url
+
+
+def _app(monkeypatch, tmp_path, **environment: str):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return create_app({"SECRET_KEY": TEST_SECRET, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+
+
+def test_public_url_writes_every_qr_and_printed_link(monkeypatch, tmp_path):
+    app = _app(monkeypatch, tmp_path, CDHT_PUBLIC_URL="https://cdht.sogd.example.vn/")
+    with app.test_request_context("/", base_url="http://127.0.0.1:8000"):
+        assert member_qr_url(7).startswith("https://cdht.sogd.example.vn/scan/")
+        assert external_url("certificates.verify", token="t") == "https://cdht.sogd.example.vn/verify/t"
+        assert external_url("drives.join", token="d") == "https://cdht.sogd.example.vn/join/d"
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_without_a_public_url_links_follow_the_request_and_no_hsts(monkeypatch, tmp_path):
+    monkeypatch.delenv("CDHT_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("CDHT_SECURE_COOKIES", raising=False)
+    app = _app(monkeypatch, tmp_path)
+    with app.test_request_context("/", base_url="http://192.168.1.20:8000"):
+        token = tokens.make_token(tokens.MEMBER_QR, 7)
+        assert member_qr_url(7) == f"http://192.168.1.20:8000/scan/{token}"
+    assert not app.config["SESSION_COOKIE_SECURE"]
+    assert "Strict-Transport-Security" not in app.test_client().get("/healthz").headers
+
+
+def test_trusted_proxy_headers_give_the_public_scheme_and_host(monkeypatch, tmp_path):
+    monkeypatch.delenv("CDHT_PUBLIC_URL", raising=False)
+    app = _app(monkeypatch, tmp_path, CDHT_TRUST_PROXY="1")
+    seen = {}
+
+    @app.get("/whoami")
+    def whoami():  # type: ignore[no-untyped-def]
+        from flask import request
+        seen.update(addr=request.remote_addr, url=external_url("drives.join", token="d"))
+        return "ok"
+
+    app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
+                                              "X-Forwarded-Host": "cdht.example.vn"})
+    assert seen == {"addr": "203.0.113.9", "url": "https://cdht.example.vn/join/d"}
+
+
+def test_untrusted_proxy_headers_are_ignored(monkeypatch, tmp_path):
+    monkeypatch.delenv("CDHT_TRUST_PROXY", raising=False)
+    app = _app(monkeypatch, tmp_path)
+
+    @app.get("/whoami")
+    def whoami():  # type: ignore[no-untyped-def]
+        from flask import request
+        return request.remote_addr or ""
+
+    reply = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert reply.get_data(as_text=True) == "127.0.0.1"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, timeout: float) -> int:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status
+
+
+def _start(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    environment = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DATABASE_URL")}
+    environment["CDHT_INSTANCE_PATH"] = str(tmp_path)
+    cdht = Path(sys.executable).with_name("cdht")
+    server = subprocess.Popen([str(cdht), "serve", "--port", str(port), *options],
+                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if _get(f"http://127.0.0.1:{port}/healthz", 1) == 200:
+                return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise AssertionError("cdht serve did not start") from None
+            time.sleep(0.3)
+
+
+def _stop(server: subprocess.Popen[bytes], sockets: list[socket.socket]) -> None:
+    for connection in sockets:
+        connection.close()
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def _kept_alive(port: int) -> socket.socket:
+    """A phone that loaded a page and keeps the connection open for the next one."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
+    assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+    return connection
+
+
+@pytest.mark.skipif(os.name != "posix", reason="gunicorn runs on POSIX systems only")
+def test_gunicorn_workers_and_300_kept_alive_phones(tmp_path):
+    """`cdht serve` (gunicorn, two processes): 300 phones holding connections, and it still answers."""
+    server, port = _start(tmp_path, "--workers", "2", "--threads", "2")
+    phones: list[socket.socket] = []
+    try:
+        phones = [_kept_alive(port) for _ in range(300)]
+        assert _get(f"http://127.0.0.1:{port}/healthz", 10) == 200
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+        assert len(workers.stdout.split()) == 2
+    finally:
+        _stop(server, phones)
+
+
+def test_waitress_answers_with_300_idle_connections(tmp_path):
+    """`--server waitress` (Windows, or no proxy on a LAN): connections that never send a request
+    are held by its event loop, not by a thread, up to the connection limit."""
+    server, port = _start(tmp_path, "--server", "waitress", "--threads", "2")
+    idle: list[socket.socket] = []
+    try:
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
+        assert _get(f"http://127.0.0.1:{port}/healthz", 10) == 200
+    finally:
+        _stop(server, idle)

@@ -1,0 +1,76 @@
+"""Serving the app: gunicorn worker processes on Linux (every core), waitress where it must.
+
+Python runs one thread at a time per process, so one process uses about one core; gunicorn
+forks `workers` processes that each build the app from the factory (no state is shared: the
+app keeps none in memory). Its threaded workers park idle keep-alive connections in a poller,
+so a class of phones holding connections open cannot take every thread.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    workers: int
+    threads: int
+    connections: int  # simultaneous connections per worker before new ones wait
+    timeout: int  # seconds a request may take before its worker is restarted
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def gunicorn_available() -> bool:
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:  # Windows: gunicorn does not run there
+        return False
+    return os.name == "posix"
+
+
+def serve_gunicorn(options: ServeOptions) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            settings: dict[str, Any] = {
+                "bind": f"{options.host}:{options.port}",
+                "workers": options.workers,
+                "worker_class": "gthread",
+                "threads": options.threads,
+                "worker_connections": options.connections,
+                "timeout": options.timeout,
+                "graceful_timeout": 20,
+                "keepalive": 5,
+                "proc_name": "cdht",
+                "accesslog": None,
+                "errorlog": "-",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            from . import create_app
+
+            return create_app()  # in each worker: its own engine and connection pool
+
+    _Server().run()
+
+
+def serve_waitress(app: Flask, options: ServeOptions) -> None:
+    import waitress
+
+    # Under load waitress warns once per queued task ("Task queue depth is N"): noise, not news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    waitress.serve(app, host=options.host, port=options.port, threads=options.threads * options.workers,
+                   connection_limit=options.connections * options.workers, channel_timeout=options.timeout,
+                   ident="cdht")
