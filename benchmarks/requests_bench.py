@@ -1,0 +1,328 @@
+"""Requests per second of the drive-week requests, against a bare Flask app on the same server.
+
+Seeds a database (a throwaway SQLite file, and PostgreSQL too when a URL is given) with one
+school of a few thousand members holding draft assessments, signs a session cookie and CSRF
+token for each (no password hashing), starts `cdht serve` (gunicorn, one worker per core) and,
+beside it, a bare Flask "hello" app under the same gunicorn settings, then drives each with
+Debian's `wrk` (50 connections, 10 s, alternating hello and app requests):
+
+    draft save   PUT  /api/assessments/<id>/draft
+    submit       POST /api/assessments/<id>/submit     (each request submits another draft)
+    form page    GET  /assess/<id>
+    head's queue GET  /units/<id>/queue
+
+It prints req/s, p50/p95/p99 latency, non-2xx/3xx responses and the ratio to hello. Targets
+(issue 12): no response >= 500, each request at least 10% of hello's throughput, p95 < 150 ms.
+
+    python benchmarks/requests_bench.py [--pg postgresql://postgres@127.0.0.1:5432/bench]
+        [--members 5000] [--seconds 10] [--connections 50]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from itsdangerous import URLSafeTimedSerializer  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
+from werkzeug.security import generate_password_hash  # noqa: E402
+
+from webapp import create_app, criteria_store, migrate  # noqa: E402
+from webapp.db import db  # noqa: E402
+from webapp.models import (  # noqa: E402
+    Answer,
+    Area,
+    Assessment,
+    AssessmentStatus,
+    AssessmentYear,
+    Membership,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitKind,
+    User,
+    YearKind,
+)
+
+SECRET = "bench-" + "s" * 40
+EVIDENCE = "Lớp bồi dưỡng hè 2026; câu lạc bộ đọc sách, 2 lần mỗi tháng"
+
+
+@dataclass
+class Person:
+    user_id: int
+    assessment_id: int
+    cookie: str
+    token: str
+
+
+# Seeding -----------------------------------------------------------------------------------
+
+def _session_cookie(app, user_id: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A signed Flask session logging `user_id` in, and the CSRF header token that goes with it."""
+    raw = secrets.token_hex(20)
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookie = serializer.dumps({"_user_id": str(user_id), "_fresh": True, "csrf_token": raw})
+    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
+    return cookie, token
+
+
+def seed(database_url: str, members: int) -> tuple[list[Person], Person, int]:
+    app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": database_url})
+    engine = db.engine_of(app)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    password = generate_password_hash("bench-password")
+    with app.app_context(), app.test_request_context():
+        session = db.session
+        criteria_store.sync_shipped(session)
+        version = criteria_store.newest_version(session, "V")
+        assert version is not None
+        area = Area(code="B", name="Thành phố", level="Tỉnh/Thành phố")
+        session.add(area)
+        session.flush()
+        area.set_path()
+        unit = Unit(code="THPT-B", name="Trường THPT Thử Tải", kind=UnitKind.HIGH_SCHOOL, area=area)
+        today = date.today()
+        year = AssessmentYear(label="Năm thử tải", kind=YearKind.SCHOOL, starts_on=today - timedelta(days=60),
+                              ends_on=today + timedelta(days=200), is_open=True)
+        head = User(full_name="Hiệu trưởng", phone="0800000000", password_hash=password)
+        session.add_all([unit, year, head])
+        session.flush()
+        session.add(RoleGrant(user=head, role=Role.UNIT_HEAD, unit=unit))
+        phones = [f"08{n:08d}" for n in range(1, members + 1)]
+        session.execute(insert(User), [{"full_name": f"Học sinh {n}", "phone": phone, "password_hash": password,
+                                        "active": True} for n, phone in enumerate(phones, start=1)])
+        ids = {phone: user_id for phone, user_id in session.execute(
+            select(User.phone, User.id).where(User.phone.in_(phones)))}
+        session.execute(insert(Membership), [
+            {"unit_id": unit.id, "year_id": year.id, "user_id": ids[phone], "full_name": f"Học sinh {n}",
+             "contact": phone, "appendix": "V", "section": f"10A{n % 12 + 1}"}
+            for n, phone in enumerate(phones, start=1)])
+        lines = {user_id: line_id for user_id, line_id in session.execute(
+            select(Membership.user_id, Membership.id).where(Membership.unit_id == unit.id))}
+        session.execute(insert(Assessment), [
+            {"membership_id": lines[ids[phone]], "criteria_version_id": version.id,
+             "status": AssessmentStatus.DRAFT, "version": 1} for phone in phones])
+        assessments = {line_id: assessment_id for line_id, assessment_id in session.execute(
+            select(Assessment.membership_id, Assessment.id))}
+        session.execute(insert(Answer), [
+            {"assessment_id": assessments[line], "index_code": str(code), "self_value": 8,
+             "evidence_note": EVIDENCE}
+            for line in lines.values() for code in range(1, 11)])
+        # A queue worth reading: a fifth of the school has submitted.
+        waiting = [assessments[lines[ids[phone]]] for phone in phones[::5]]
+        session.execute(Assessment.__table__.update().where(Assessment.id.in_(waiting))
+                        .values(status=AssessmentStatus.SUBMITTED.value, self_total=80, self_achieved=True))
+        session.commit()
+        people = []
+        for phone in phones:
+            assessment_id = assessments[lines[ids[phone]]]
+            if assessment_id in waiting:
+                continue
+            cookie, token = _session_cookie(app, ids[phone])
+            people.append(Person(ids[phone], assessment_id, cookie, token))
+        head_cookie, head_token = _session_cookie(app, head.id)
+        unit_id = unit.id
+        head_person = Person(head.id, 0, head_cookie, head_token)
+    engine.dispose()
+    return people, head_person, unit_id
+
+
+# Serving -----------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.3)
+    raise SystemExit("the server did not start in time")
+
+
+HELLO = textwrap.dedent('''
+    from flask import Flask
+    app = Flask(__name__)
+
+    @app.get("/")
+    @app.get("/healthz")
+    def hello():
+        return "hello"
+''')
+
+
+def start_servers(database_url: str, folder: Path, workers: int, threads: int) -> tuple[list, int, int]:
+    environment = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=SECRET, CDHT_INSTANCE_PATH=str(folder))
+    bin_dir = Path(sys.executable).parent
+    app_port, hello_port = _free_port(), _free_port()
+    cdht = subprocess.Popen([str(bin_dir / "cdht"), "serve", "--port", str(app_port), "--workers", str(workers),
+                             "--threads", str(threads)], env=environment,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (folder / "hello_app.py").write_text(HELLO)
+    hello = subprocess.Popen([str(bin_dir / "gunicorn"), "--chdir", str(folder), "-b", f"127.0.0.1:{hello_port}",
+                              "-w", str(workers), "-k", "gthread", "--threads", str(threads), "hello_app:app"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait(app_port, cdht)
+    _wait(hello_port, hello)
+    return [cdht, hello], app_port, hello_port
+
+
+# Load ----------------------------------------------------------------------------------------
+
+LUA = textwrap.dedent('''
+    local people = {}
+    local kind = os.getenv("BENCH_KIND")
+    for line in io.lines(os.getenv("BENCH_PEOPLE")) do
+      local id, cookie, token = line:match("^(%d+)\\t([^\\t]+)\\t([^\\t]+)$")
+      people[#people + 1] = {id = id, cookie = cookie, token = token}
+    end
+    local threads = {}
+    local counter = 0
+
+    function setup(thread)
+      counter = counter + 1
+      thread:set("first", counter)
+      table.insert(threads, thread)
+    end
+
+    local step = 0
+    local seq = 0
+    function init(args)
+      step = tonumber(first) - 1
+      math.randomseed(os.time() + step * 7919)
+    end
+
+    function request()
+      seq = seq + 1
+      step = step + tonumber(os.getenv("BENCH_THREADS"))
+      local who = people[(step % #people) + 1]
+      local headers = {["Cookie"] = "session=" .. who.cookie, ["X-CSRFToken"] = who.token,
+                       ["Content-Type"] = "application/json", ["Accept"] = "application/json"}
+      if kind == "draft" then
+        local body = '{"answers": {"1": ' .. (seq % 11) .. '}, "notes": {"1": "Đọc sách"}}'
+        return wrk.format("PUT", "/api/assessments/" .. who.id .. "/draft", headers, body)
+      elseif kind == "submit" then
+        local client = string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0xffffffff),
+          math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff), math.random(0, 0xffffffffffff))
+        return wrk.format("POST", "/api/assessments/" .. who.id .. "/submit", headers,
+          '{"client_id": "' .. client .. '", "answers": {}, "notes": {}}')
+      elseif kind == "form" then
+        headers["Accept"] = "text/html"
+        return wrk.format("GET", "/assess/" .. who.id, headers)
+      elseif kind == "queue" then
+        headers["Accept"] = "text/html"
+        return wrk.format("GET", "/units/" .. os.getenv("BENCH_UNIT") .. "/queue", headers)
+      end
+      return wrk.format("GET", "/", headers)
+    end
+
+    errors5xx = 0
+    function response(status, headers, body)
+      if status >= 500 then errors5xx = errors5xx + 1 end
+    end
+
+    function done(summary, latency, requests)
+      local server_errors = 0
+      for _, thread in ipairs(threads) do server_errors = server_errors + thread:get("errors5xx") end
+      io.write(string.format('{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, ' ..
+        '"non2xx": %d, "errors5xx": %d, "socket_errors": %d}\\n',
+        summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+        latency:percentile(99) / 1000, summary.errors.status, server_errors,
+        summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    end
+''')
+
+
+def run_wrk(port: int, kind: str, people_file: Path, unit_id: int, seconds: int, connections: int,
+            script: Path) -> dict[str, float]:
+    threads = 2
+    environment = dict(os.environ, BENCH_KIND=kind, BENCH_PEOPLE=str(people_file), BENCH_UNIT=str(unit_id),
+                       BENCH_THREADS=str(threads))
+    result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+                             "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
+                            env=environment, capture_output=True, text=True, check=True)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    return figures
+
+
+def bench(database_url: str, label: str, args: argparse.Namespace) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="cdht-bench-"))
+    try:
+        print(f"\n== {label}: seeding {args.members} members …", flush=True)
+        people, head, unit_id = seed(database_url, args.members)
+        half = len(people) // 2
+        pools = {"draft": people[:half], "form": people[:half], "submit": people[half:], "queue": [head],
+                 "hello": [head]}
+        script = folder / "bench.lua"
+        script.write_text(LUA)
+        processes, app_port, hello_port = start_servers(database_url, folder, args.workers, args.threads)
+        try:
+            print(f"{'request':<14}{'req/s':>9}{'hello':>9}{'ratio':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+                  f"{'non-2xx':>9}{'5xx':>7}")
+            for kind in ("draft", "submit", "form", "queue"):
+                pool = folder / f"{kind}.tsv"
+                pool.write_text("".join(f"{p.assessment_id}\t{p.cookie}\t{p.token}\n" for p in pools[kind]))
+                hello = run_wrk(hello_port, "hello", pool, unit_id, args.seconds, args.connections, script)
+                mine = run_wrk(app_port, kind, pool, unit_id, args.seconds, args.connections, script)
+                print(f"{kind:<14}{mine['rps']:>9.0f}{hello['rps']:>9.0f}{mine['rps'] / hello['rps']:>8.1%}"
+                      f"{mine['p50']:>9.1f}{mine['p95']:>9.1f}{mine['p99']:>9.1f}{int(mine['non2xx']):>9}"
+                      f"{int(mine['errors5xx']):>7}",
+                      flush=True)
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=30)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", help="also run on this PostgreSQL database (its schema is replaced)")
+    parser.add_argument("--members", type=int, default=5000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    sqlite_folder = Path(tempfile.mkdtemp(prefix="cdht-bench-db-"))
+    try:
+        bench(f"sqlite:///{sqlite_folder / 'bench.sqlite3'}", "SQLite", args)
+    finally:
+        shutil.rmtree(sqlite_folder, ignore_errors=True)
+    if args.pg:
+        bench(args.pg, "PostgreSQL", args)
+
+
+if __name__ == "__main__":
+    main()
