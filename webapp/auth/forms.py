@@ -61,6 +61,9 @@ class RegisterForm(BaseForm):
             EqualTo("password", message="Hai lần nhập mật khẩu không giống nhau."),
         ],
     )
+    # A phone is personal: staying logged in is the default, so closing the browser does not
+    # log a new student out mid-drive. People on a shared computer untick it.
+    remember = BooleanField("Ghi nhớ đăng nhập trên máy này", default=True)
     consent = BooleanField(
         "Tôi đã đọc thông báo trên và đồng ý cho lưu, xử lý dữ liệu cá nhân của tôi như vậy.",
         validators=[

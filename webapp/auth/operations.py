@@ -69,13 +69,16 @@ def authenticate(session: Session, contact: str, password: str) -> User | None:
     return user
 
 
-def export_member_data(session: Session, user: User) -> dict[str, Any]:
-    """Everything we hold about the member, as JSON-ready data (no password hash).
+# What each audited step of an assessment is called on the member's data page.
+HISTORY_LABELS = {
+    "create": "Bắt đầu phiếu", "submit": "Gửi phiếu", "withdraw": "Rút phiếu về để sửa",
+    "confirm": "Đơn vị xác nhận", "return": "Được trả lại để sửa", "reject": "Đơn vị không xác nhận đạt",
+    "revoke": "Thu hồi danh hiệu",
+}
 
-    Audit events about their assessments say what happened and when, and whether the member
-    did it, never who else did.
-    """
-    memberships = roster_lines(session, user)
+
+def assessment_history(session: Session, memberships: list[Membership]) -> dict[int, list[AuditEvent]]:
+    """The audit events of the member's assessments, oldest first, by assessment id (one query)."""
     assessment_ids = [m.assessment.id for m in memberships if m.assessment is not None]
     events: dict[int, list[AuditEvent]] = {}
     if assessment_ids:
@@ -86,6 +89,17 @@ def export_member_data(session: Session, user: User) -> dict[str, Any]:
             .order_by(AuditEvent.at, AuditEvent.id)
         ):
             events.setdefault(event.subject_id, []).append(event)
+    return events
+
+
+def export_member_data(session: Session, user: User) -> dict[str, Any]:
+    """Everything we hold about the member, as JSON-ready data (no password hash).
+
+    Audit events about their assessments say what happened and when, and whether the member
+    did it, never who else did.
+    """
+    memberships = roster_lines(session, user)
+    events = assessment_history(session, memberships)
     return {
         "exported_at": _when(utcnow()),
         "about": "Dữ liệu cá nhân của bạn trong ứng dụng Công dân học tập "

@@ -68,7 +68,7 @@ def register() -> ResponseReturnValue:
         except DomainError as error:
             form.contact.errors.append(error.message)
         else:
-            login_user(user)
+            login_user(user, remember=bool(form.remember.data))
             flash("Đăng ký thành công. Chào mừng bạn!", "success")
             # With no roster line yet, the start page explains how to get on one.
             _announce_matches(match_memberships(db.session, user))
@@ -110,6 +110,16 @@ def logout() -> ResponseReturnValue:
 @allow(signed_in)
 def account() -> ResponseReturnValue:
     return render_template("auth/account.html", memberships=roster_lines(db.session, current_user))
+
+
+@bp.get("/account/data")
+@allow(signed_in)
+def data() -> ResponseReturnValue:
+    """The member's data as a page to read or print, beside the JSON download."""
+    memberships = roster_lines(db.session, current_user)
+    return render_template("auth/data.html", memberships=memberships, now=operations.utcnow(),
+                           history=operations.assessment_history(db.session, memberships),
+                           history_labels=operations.HISTORY_LABELS)
 
 
 @bp.get("/account/export")
