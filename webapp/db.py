@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
 
+# Execution option: this transaction will write, take SQLite's write lock up front (PostgreSQL
+# locks rows as it goes). A deferred BEGIN that read first cannot wait for another writer.
+WRITE_LOCK = "cdht_write_lock"
+
 
 def normalise_url(url: str) -> str:
     """Use the psycopg 3 driver for plain PostgreSQL URLs (Heroku-style ones too)."""
@@ -39,7 +43,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(WRITE_LOCK)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

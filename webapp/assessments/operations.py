@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +22,7 @@ from criteria import CriteriaSet
 from scoring import AnswerError, Result
 
 from .. import audit, criteria_store
+from ..db import WRITE_LOCK
 from ..errors import DomainError
 from ..models import Answer, Assessment, AssessmentStatus, Membership, User, utcnow
 
@@ -89,14 +90,33 @@ def submit(session: Session, member: User, assessment: Assessment, values: Value
     """Send the assessment to the head; every index must be answered.
 
     `client_id` is made on the phone once per attempt: the same id again (a replay from the
-    offline queue, even after a withdrawal) returns the assessment unchanged, and an id
-    already used by another assessment is refused.
+    offline queue, even after a withdrawal, or the same tap arriving from two tabs at once)
+    returns the assessment as the first request left it, and an id already used by another
+    assessment is refused.
     """
-    if client_id:
+    if not client_id:
+        return _submit(session, member, assessment, values, notes, None)
+    try:
+        _lock(session, assessment)
         if assessment.client_id == client_id:
             return assessment
         if find_by_client_id(session, client_id) is not None:
             raise conflict(CLIENT_ID_TAKEN)
+        return _submit(session, member, assessment, values, notes, client_id)
+    except (DomainError, IntegrityError, OperationalError) as error:
+        if isinstance(error, DomainError) and not error.is_conflict:
+            raise
+        # Lost a race to another request; if it carried this id, its reply is ours too.
+        _reread_after_writer(session, assessment)
+        if assessment.client_id == client_id:
+            return assessment
+        if isinstance(error, IntegrityError):
+            raise conflict(CLIENT_ID_TAKEN) from None
+        raise
+
+
+def _submit(session: Session, member: User, assessment: Assessment, values: Values | None,
+            notes: Mapping[str, str] | None, client_id: str | None) -> Assessment:
     _require_status(assessment, EDITABLE)
     _require_open_year(assessment.membership)
     if values is not None:
@@ -114,6 +134,25 @@ def submit(session: Session, member: User, assessment: Assessment, values: Value
         assessment.client_id = client_id
     audit.record(session, member, assessment, "submit", previous.value, S.SUBMITTED.value)
     return _flush(session, assessment)
+
+
+def _lock(session: Session, assessment: Assessment) -> None:
+    """PostgreSQL: wait for any request writing this assessment, then read what it left.
+
+    SQLite has no row locks; its writers queue on the database lock, and a request that read
+    before another one committed fails its first write instead (`_reread_after_writer`).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.refresh(assessment, with_for_update=True)
+
+
+def _reread_after_writer(session: Session, assessment: Assessment) -> None:
+    """Start afresh once the request that won has committed, and read the assessment it left."""
+    session.rollback()
+    # SQLite: the new transaction takes the write lock first, so it waits for the winner's
+    # commit (busy_timeout) before it reads.
+    session.connection(execution_options={WRITE_LOCK: True})
+    session.refresh(assessment)
 
 
 def withdraw(session: Session, member: User, assessment: Assessment) -> Assessment:

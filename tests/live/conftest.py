@@ -1,0 +1,81 @@
+"""A real threaded server on its own committed database, for requests that race each other.
+
+SQLite: a file database in a temporary folder. PostgreSQL (CDHT_TEST_DATABASE_URL): a schema
+of its own in the test database, dropped afterwards, so the rolled-back tests never see it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine
+
+SECRET = "live-suite-secret-key-long-enough-for-the-check"
+
+
+@dataclass
+class Live:
+    url: str
+    app: Flask
+
+    def session(self):  # type: ignore[no-untyped-def]
+        return self.app.extensions["cdht_db"]()
+
+    def cookie(self, user_id: int) -> str:
+        """A signed session cookie that logs `user_id` in (the login form has its own tests)."""
+        serializer = self.app.session_interface.get_signing_serializer(self.app)  # type: ignore[attr-defined]
+        return "session=" + serializer.dumps({"_user_id": str(user_id), "_fresh": True})
+
+
+def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("CDHT_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
+        return
+    from webapp.db import normalise_url
+
+    schema = f"live_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_url(url))
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    from werkzeug.serving import make_server
+
+    from webapp import create_app, criteria_store, migrate
+
+    databases = _database(tmp_path_factory)
+    app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": next(databases), "WTF_CSRF_ENABLED": False})
+    engine: Any = app.extensions["cdht_db"].kw["bind"]
+    migrate.upgrade(engine)
+    with app.extensions["cdht_db"]() as session:
+        criteria_store.sync_shipped(session)
+        session.commit()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-suite-server", daemon=True)
+    thread.start()
+    try:
+        yield Live(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        engine.dispose()
+        next(databases, None)
