@@ -11,7 +11,7 @@ from flask import Flask, Response
 from flask_wtf import CSRFProtect
 
 from . import config as app_config
-from . import errors, security
+from . import errors, inputs, security
 from .db import db
 
 csrf = CSRFProtect()
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    inputs.init_app(app)
     _bind_session_lifecycle(app)
     _register_blueprints(app)
     _register_template_helpers(app)

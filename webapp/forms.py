@@ -1,12 +1,14 @@
 """The base of every form: CSRF (Flask-WTF) and WTForms' built-in messages in Vietnamese."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
+from .inputs import BAD_TEXT, has_bad_characters
 from .models import AssessmentYear
 
 REQUIRED = "Vui lòng nhập thông tin này."
@@ -73,11 +75,22 @@ class _Vietnamese:
 
 
 class BaseForm(FlaskForm):
-    """A FlaskForm (CSRF on every POST) whose built-in messages are Vietnamese."""
+    """A FlaskForm (CSRF on every POST) whose built-in messages are Vietnamese.
+
+    No text field takes control characters or lone surrogates (`webapp.inputs`).
+    """
 
     class Meta:
         def get_translations(self, form: Any) -> _Vietnamese:
             return _Vietnamese()
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(raw, str) and has_bad_characters(raw) for raw in field.raw_data or ()):
+                field.errors = [*field.errors, BAD_TEXT]
+                valid = False
+        return valid
 
 
 class ConfirmForm(BaseForm):

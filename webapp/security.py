@@ -63,7 +63,9 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     from .db import db
+    from .inputs import parse_id
     from .models import User
 
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    found = parse_id(user_id)
+    user = db.session.get(User, found) if found else None
     return user if user is not None and user.active else None

@@ -1,6 +1,7 @@
 """Forms of the administration pages, with Vietnamese messages."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
@@ -30,6 +31,9 @@ def optional_id(value: object) -> int | None:
     return int(str(value))
 
 
+_PLAIN_DECIMAL = re.compile("[0-9]{1,6}([.,][0-9]{1,6})?")
+
+
 class CommaDecimalField(DecimalField):
     """Accepts "55,5" as typed on a Vietnamese keyboard; a text box keeps whatever was typed."""
 
@@ -37,7 +41,11 @@ class CommaDecimalField(DecimalField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].strip().replace(",", ".")]
+            raw = valuelist[0].strip()
+            # Plain digits only: Decimal() would also take "sNaN", "Infinity", "1e999" and "٥".
+            if raw and not _PLAIN_DECIMAL.fullmatch(raw):
+                raise ValueError(self.gettext("Not a valid decimal value."))
+            valuelist = [raw.replace(",", ".")]
         super().process_formdata(valuelist)
 
 

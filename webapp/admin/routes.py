@@ -16,6 +16,7 @@ from ..access import allow, is_admin
 from ..db import db
 from ..errors import DomainError
 from ..forms import BaseForm, ConfirmForm
+from ..inputs import parse_id
 from ..models import Area, AssessmentYear, Role, RoleGrant, Target, Unit, UnitKind, YearKind
 from ..years import all_years
 from . import operations as ops
@@ -96,8 +97,8 @@ def areas():
 def area_new():
     form = AreaCreateForm()
     form.parent_id.choices = _area_choices(TOP_LEVEL)
-    if request.method == "GET" and request.args.get("parent", "").isdigit():
-        form.parent_id.data = int(request.args["parent"])
+    if request.method == "GET" and parse_id(request.args.get("parent")):
+        form.parent_id.data = parse_id(request.args.get("parent"))
     context = {"levels": LEVEL_SUGGESTIONS}
     if not form.validate_on_submit():
         return _invalid("admin/area_form.html", form=form, **context)
@@ -171,8 +172,8 @@ def _kind_or_none(value: str | None) -> UnitKind | None:
 @bp.get("/units")
 @allow(is_admin)
 def units():
-    area_id = request.args.get("area", "")
-    area = db.session.get(Area, int(area_id)) if area_id.isdigit() else None
+    area_id = parse_id(request.args.get("area"))
+    area = db.session.get(Area, area_id) if area_id else None
     kind = _kind_or_none(request.args.get("kind"))
     return render_template(
         "admin/units.html", units=ops.list_units(db.session, area, kind),
@@ -306,8 +307,8 @@ def role_revoke(grant_id: int):
 @bp.get("/targets")
 @allow(is_admin)
 def targets():
-    year_id = request.args.get("year", "")
-    year = db.session.get(AssessmentYear, int(year_id)) if year_id.isdigit() else None
+    year_id = parse_id(request.args.get("year"))
+    year = db.session.get(AssessmentYear, year_id) if year_id else None
     return render_template("admin/targets.html", targets=ops.list_targets(db.session, year),
                            year_choices=_year_choices("Tất cả các năm"), selected_year=year)
 
@@ -317,8 +318,8 @@ def _target_page(target: Target | None) -> ResponseReturnValue:
     if target is not None:
         data = {"year_id": target.year_id, "area_id": target.area_id,
                 "appendix": target.appendix or "", "percentage": target.percentage}
-    elif request.args.get("year", "").isdigit():
-        data = {"year_id": int(request.args["year"])}
+    elif parse_id(request.args.get("year")):
+        data = {"year_id": parse_id(request.args.get("year"))}
     form = TargetForm(data=data)
     form.year_id.choices = _year_choices()
     form.area_id.choices = _area_choices(CHOOSE_AREA)

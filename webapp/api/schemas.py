@@ -1,12 +1,26 @@
 """Marshmallow schemas at the edge of the JSON API: `load` validates, `dump` shapes."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..assessments.operations import NOTE_LIMIT
+from ..inputs import BAD_TEXT, has_bad_characters
+
+
+class Text(fields.String):
+    """A string without control characters or lone surrogates (`webapp.inputs`)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if has_bad_characters(text):
+            raise ValidationError(BAD_TEXT)
+        return text
+
 
 # Index codes are short ("1".."10"); anything longer is not a code of ours.
-_IndexCode = fields.String(validate=validate.Length(min=1, max=16))
+_IndexCode = Text(validate=validate.Length(min=1, max=16))
 
 
 class AnswersSchema(Schema):
@@ -19,7 +33,7 @@ class AnswersSchema(Schema):
     )
     notes = fields.Dict(
         keys=_IndexCode,
-        values=fields.String(validate=validate.Length(max=NOTE_LIMIT)),
+        values=Text(validate=validate.Length(max=NOTE_LIMIT)),
         load_default=dict,
     )
 
@@ -54,6 +68,8 @@ class SubmittedSchema(Schema):
 
 def first_message(errors: dict) -> str:
     """A Vietnamese sentence for a validation failure (the details travel in `fields`)."""
+    if BAD_TEXT in repr(errors):
+        return BAD_TEXT
     if "client_id" in errors:
         return "Mã lần gửi không hợp lệ. Vui lòng tải lại trang và gửi lại."
     if "notes" in errors:

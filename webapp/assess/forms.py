@@ -15,6 +15,7 @@ from criteria import CriteriaSet
 
 from ..assessments.operations import NOTE_LIMIT, points_message
 from ..forms import BaseForm
+from ..inputs import BAD_TEXT, has_bad_characters, parse_natural
 from ..models import Assessment
 
 
@@ -54,7 +55,7 @@ def sheet_of(criteria_set: CriteriaSet, assessment: Assessment) -> AnswerSheet:
 
 def _parse_points(raw: str) -> int | None:
     """Whole numbers in ASCII digits only ("²".isdigit() is true, int("²") is not)."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
+    return parse_natural(raw, 9999)
 
 
 def read_answers(criteria_set: CriteriaSet, formdata: Mapping[str, str]) -> AnswerSheet:
@@ -72,6 +73,8 @@ def read_answers(criteria_set: CriteriaSet, formdata: Mapping[str, str]) -> Answ
                 sheet.errors[code] = "Mức đã chọn không hợp lệ. " + points_message(criteria_set, code)
             else:
                 sheet.values[code] = value
-        if len(note) > NOTE_LIMIT:
+        if has_bad_characters(note):
+            sheet.errors[code] = BAD_TEXT
+        elif len(note) > NOTE_LIMIT:
             sheet.errors[code] = f"Ghi chú dài {len(note)} ký tự; tối đa {NOTE_LIMIT} ký tự. Vui lòng rút gọn."
     return sheet

@@ -24,6 +24,7 @@ from scoring import AnswerError, Result
 from .. import audit, criteria_store
 from ..db import WRITE_LOCK
 from ..errors import DomainError
+from ..inputs import BAD_TEXT, has_bad_characters
 from ..models import Answer, Assessment, AssessmentStatus, Membership, User, utcnow
 
 S = AssessmentStatus
@@ -268,6 +269,8 @@ def _answer(assessment: Assessment, code: str) -> Answer:
 
 def _clean_note(code: str, text: str | None) -> str | None:
     text = (text or "").strip()
+    if has_bad_characters(text):
+        raise DomainError(BAD_TEXT, code)
     if len(text) > NOTE_LIMIT:
         raise DomainError(f"Ghi chú dài quá {NOTE_LIMIT} ký tự.", code)
     return text or None
@@ -346,6 +349,8 @@ def _require_open_year(membership: Membership) -> None:
 
 def _optional_reason(reason: str | None) -> str | None:
     reason = (reason or "").strip()
+    if has_bad_characters(reason):
+        raise DomainError(BAD_TEXT, "reason")
     if len(reason) > REASON_LIMIT:
         raise DomainError(f"Lý do dài quá {REASON_LIMIT} ký tự.", "reason")
     return reason or None

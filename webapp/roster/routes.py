@@ -11,6 +11,7 @@ from ..db import db
 from ..errors import DomainError, fail
 from ..forms import ConfirmForm, offer_years
 from ..groups import GROUPS, default_group
+from ..inputs import parse_id
 from ..models import AssessmentStatus, AssessmentYear, Membership, Unit
 from ..years import all_years, open_years, pick_year
 from . import operations, queries
@@ -30,7 +31,7 @@ def _line_of(unit: Unit, membership_id: int) -> Membership:
 
 
 def _year_arg() -> int | None:
-    return request.args.get("year", type=int)
+    return parse_id(request.args.get("year"))
 
 
 @bp.get("/<int:unit_id>/roster")
