@@ -6,8 +6,6 @@ a newer file never changes an old result.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -64,12 +62,20 @@ def newest_version(session: Session, appendix: str) -> CriteriaVersion | None:
     return max(versions, key=lambda v: criteria.version_tuple(v.version), default=None)
 
 
+_parsed: dict[tuple[int, str], CriteriaSet] = {}
+
+
 def criteria_set_of(version: CriteriaVersion) -> CriteriaSet:
-    """The criteria set a stored version holds, parsed once per process."""
-    return _parse(version.key, version.digest, version.source_text)
+    """The criteria set a stored version holds, parsed once per process.
 
-
-@lru_cache(maxsize=32)
-def _parse(key: str, digest: str, text: str) -> CriteriaSet:
-    # Keyed by digest as well, so an edited (unused) version is parsed afresh.
-    return criteria.load_text(text, name=key)
+    Keyed by id and digest, so the (large) file text is read only on the first use; the digest
+    keeps an edited, still unused version from being served stale. Pages load the version
+    with only those columns (`webapp.assessments.queries.ASSESSMENT_PAGE`).
+    """
+    cache_key = (version.id, version.digest)
+    found = _parsed.get(cache_key)
+    if found is None:
+        if len(_parsed) >= 64:
+            _parsed.clear()
+        found = _parsed[cache_key] = criteria.load_text(version.source_text, name=version.key)
+    return found

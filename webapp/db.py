@@ -85,9 +85,12 @@ class Database:
             g.db_session = self.sessionmaker_for(current_app)()
         return g.db_session
 
-    def get_or_404(self, model: type[T], object_id: int, message: str | None = None) -> T:
-        """The row with this id, or a Vietnamese 404 page (JSON under /api/)."""
-        found = self.session.get(model, object_id)
+    def get_or_404(self, model: type[T], object_id: int, message: str | None = None, **get: Any) -> T:
+        """The row with this id, or a Vietnamese 404 page (JSON under /api/).
+
+        `get` goes to `Session.get` (`options=` loader options, `with_for_update=`).
+        """
+        found = self.session.get(model, object_id, **get)
         if found is None:
             from .errors import fail
 

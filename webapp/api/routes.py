@@ -19,6 +19,7 @@ from sqlalchemy import select
 from .. import criteria_store
 from ..access import allow, owns, public, signed_in
 from ..assessments import operations
+from ..assessments.queries import ASSESSMENT_PAGE, FOR_UPDATE
 from ..db import db
 from ..errors import DomainError, fail
 from ..models import Assessment, CriteriaVersion
@@ -49,7 +50,7 @@ def criteria(key: str) -> ResponseReturnValue:
 
 
 @bp.get("/assessments/<int:assessment_id>")
-@allow(owns, load=Assessment)
+@allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def assessment(a: Assessment) -> ResponseReturnValue:
     response = jsonify(AssessmentSchema().dump(a))
     response.headers["Cache-Control"] = "no-store"
@@ -57,7 +58,7 @@ def assessment(a: Assessment) -> ResponseReturnValue:
 
 
 @bp.put("/assessments/<int:assessment_id>/draft")
-@allow(owns, load=Assessment)
+@allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def save_draft(a: Assessment) -> ResponseReturnValue:
     data = _load(AnswersSchema())
     try:
@@ -69,7 +70,7 @@ def save_draft(a: Assessment) -> ResponseReturnValue:
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
-@allow(owns, load=Assessment)
+@allow(owns, load=Assessment, options=ASSESSMENT_PAGE, for_update=FOR_UPDATE)
 def submit(a: Assessment) -> ResponseReturnValue:
     data = _load(SubmitSchema())
     try:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..access import allow, is_on_roster_line, owns, signed_in
 from ..assessments import operations
 from ..assessments.progress import choices, live_score, rule_text
-from ..assessments.queries import roster_lines
+from ..assessments.queries import ASSESSMENT_PAGE, roster_lines
 from ..db import db
 from ..errors import DomainError
 from ..forms import ConfirmForm
@@ -55,7 +55,7 @@ def start(membership: Membership) -> ResponseReturnValue:
 
 
 @bp.route("/<int:assessment_id>", methods=["GET", "POST"])
-@allow(owns, load=Assessment)
+@allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def form(assessment: Assessment) -> ResponseReturnValue:
     if assessment.status not in operations.EDITABLE:
         return redirect(url_for(".status", assessment_id=assessment.id))
@@ -87,7 +87,7 @@ def form(assessment: Assessment) -> ResponseReturnValue:
 
 
 @bp.get("/<int:assessment_id>/status")
-@allow(owns, load=Assessment)
+@allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def status(assessment: Assessment) -> ResponseReturnValue:
     criteria_set = operations.criteria_of(assessment)
     qr_url = member_qr_url(assessment.id) if assessment.status is S.SUBMITTED else None

@@ -12,10 +12,12 @@ open year, version) and the answers (`CriteriaSet.allowed_points` is the one rul
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from criteria import CriteriaSet
@@ -82,8 +84,8 @@ def save_draft(session: Session, member: User, assessment: Assessment, values: V
     """Store the member's answers so far; incomplete answers are fine in a draft."""
     _require_status(assessment, EDITABLE)
     _require_open_year(assessment.membership)
-    _store_self_answers(assessment, values, notes or {})
-    return _flush(session, assessment)
+    _store_self_answers(session, assessment, values, notes or {})
+    return assessment
 
 
 def submit(session: Session, member: User, assessment: Assessment, values: Values | None = None,
@@ -93,16 +95,16 @@ def submit(session: Session, member: User, assessment: Assessment, values: Value
     `client_id` is made on the phone once per attempt: the same id again (a replay from the
     offline queue, even after a withdrawal, or the same tap arriving from two tabs at once)
     returns the assessment as the first request left it, and an id already used by another
-    assessment is refused.
+    assessment is refused. Routes load the assessment `FOR_UPDATE`
+    (`webapp.assessments.queries`), so on PostgreSQL a second request waits for the first;
+    where it did not, the loser re-reads what the winner stored.
     """
     if not client_id:
         return _submit(session, member, assessment, values, notes, None)
+    if assessment.client_id == client_id:
+        return assessment
     try:
-        _lock(session, assessment)
-        if assessment.client_id == client_id:
-            return assessment
-        if find_by_client_id(session, client_id) is not None:
-            raise conflict(CLIENT_ID_TAKEN)
+        # An id used by another assessment is caught by its unique constraint.
         return _submit(session, member, assessment, values, notes, client_id)
     except (DomainError, IntegrityError, OperationalError) as error:
         if isinstance(error, DomainError) and not error.is_conflict:
@@ -121,7 +123,7 @@ def _submit(session: Session, member: User, assessment: Assessment, values: Valu
     _require_status(assessment, EDITABLE)
     _require_open_year(assessment.membership)
     if values is not None:
-        _store_self_answers(assessment, values, notes or {})
+        _store_self_answers(session, assessment, values, notes or {})
     criteria_set = criteria_of(assessment)
     result = _score(criteria_set, {a.index_code: a.self_value for a in assessment.answers})
     _require_evidence(criteria_set, assessment)
@@ -135,16 +137,6 @@ def _submit(session: Session, member: User, assessment: Assessment, values: Valu
         assessment.client_id = client_id
     audit.record(session, member, assessment, "submit", previous.value, S.SUBMITTED.value)
     return _flush(session, assessment)
-
-
-def _lock(session: Session, assessment: Assessment) -> None:
-    """PostgreSQL: wait for any request writing this assessment, then read what it left.
-
-    SQLite has no row locks; its writers queue on the database lock, and a request that read
-    before another one committed fails its first write instead (`_reread_after_writer`).
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.refresh(assessment, with_for_update=True)
 
 
 def _reread_after_writer(session: Session, assessment: Assessment) -> None:
@@ -201,10 +193,6 @@ def revoke(session: Session, head: User, assessment: Assessment, expected_versio
     _require_version(assessment, expected_version)
     _require_status(assessment, (S.CONFIRMED,))
     return _decide(session, head, assessment, "revoke", S.REVOKED, _required_reason(reason))
-
-
-def find_by_client_id(session: Session, client_id: str) -> Assessment | None:
-    return session.scalar(select(Assessment).where(Assessment.client_id == client_id))
 
 
 # Answers -----------------------------------------------------------------------------------
@@ -287,12 +275,41 @@ def _checked(assessment: Assessment, values: Values,
     return checked, cleaned
 
 
-def _store_self_answers(assessment: Assessment, values: Values, notes: Mapping[str, str]) -> None:
+def _store_self_answers(session: Session, assessment: Assessment, values: Values,
+                        notes: Mapping[str, str]) -> None:
+    """Write the changed answers in one statement (insert or update), whatever the mix.
+
+    Core rather than the unit of work: a save touches a handful of small rows, and the ORM's
+    per-object bookkeeping cost more than the database did.
+    """
     checked, cleaned = _checked(assessment, values, notes)
-    for code, value in checked.items():
-        _answer(assessment, code).self_value = value
-    for code, note in cleaned.items():
-        _answer(assessment, code).evidence_note = note
+    stored = assessment.answers_by_index()
+    rows = []
+    for code in checked.keys() | cleaned.keys():
+        answer = stored.get(code)
+        value = checked[code] if code in checked else (answer.self_value if answer else None)
+        note = cleaned[code] if code in cleaned else (answer.evidence_note if answer else None)
+        if answer is not None and (answer.self_value, answer.evidence_note) == (value, note):
+            continue
+        rows.append({"assessment_id": assessment.id, "index_code": code, "self_value": value,
+                     "evidence_note": note})
+        if answer is not None:
+            set_committed_value(answer, "self_value", value)
+            set_committed_value(answer, "evidence_note", note)
+    if not rows:
+        return
+    session.execute(_answers_upsert(session), rows)
+    if any(row["index_code"] not in stored for row in rows):
+        session.expire(assessment, ["answers"])
+
+
+def _answers_upsert(session: Session) -> Any:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(Answer.__table__)  # type: ignore[arg-type]  # a Table at run time
+    return statement.on_conflict_do_update(
+        index_elements=[Answer.assessment_id, Answer.index_code],
+        set_={"self_value": statement.excluded.self_value, "evidence_note": statement.excluded.evidence_note},
+    )
 
 
 def _store_head_answers(assessment: Assessment, values: Values, comments: Mapping[str, str]) -> None:

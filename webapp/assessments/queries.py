@@ -4,7 +4,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import AssessmentYear, Membership, Unit, User
+from ..models import Assessment, AssessmentYear, CriteriaVersion, Membership, Unit, User
+
+# The member's own assessment as its pages and the API use it, in one statement: the roster
+# line with its unit and year, the answers, and only the criteria version's id and digest
+# (its parsed set is cached, see `criteria_store.criteria_set_of`).
+_line = joinedload(Assessment.membership)
+ASSESSMENT_PAGE = (
+    _line.joinedload(Membership.year),
+    _line.joinedload(Membership.unit),
+    joinedload(Assessment.answers),
+    joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
+)
+# Locks only the assessment's row (PostgreSQL refuses to lock the outer-joined answers).
+FOR_UPDATE = {"of": Assessment}
 
 
 def roster_lines(session: Session, user: User) -> list[Membership]:

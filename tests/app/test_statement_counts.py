@@ -1,0 +1,88 @@
+"""Per-request cost: the hot requests of a drive run a small, fixed number of SQL statements.
+
+Counted with a `before_cursor_execute` listener. Transaction bookkeeping (BEGIN, SAVEPOINT,
+RELEASE, COMMIT, ROLLBACK) is not counted: the test harness wraps every request in a
+savepoint, and SQLite's BEGIN is emitted by the engine, neither does work.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import event
+
+from webapp.assessments import operations
+
+BOOKKEEPING = ("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT", "ROLLBACK")
+ANSWERS = {str(code): 8 for code in range(1, 11)}
+
+
+@pytest.fixture
+def statements(app, db_session) -> Iterator[list[str]]:
+    engine = app.extensions["cdht_db"].kw["bind"]
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        if not statement.lstrip().upper().startswith(BOOKKEEPING):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(engine, "before_cursor_execute", count)
+
+
+def _measure(statements: list[str], call) -> int:  # type: ignore[no-untyped-def]
+    statements.clear()
+    reply = call()
+    assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
+    return len(statements)
+
+
+@pytest.fixture
+def draft(make_assessment, db_session):  # type: ignore[no-untyped-def]
+    assessment = make_assessment(points=5)
+    db_session.expire_all()  # nothing the request needs is already in memory
+    return assessment
+
+
+def test_draft_save_runs_at_most_three_statements(login, draft, statements):
+    client = login(draft.membership.user)
+    url = f"/api/assessments/{draft.id}/draft"
+    client.put(url, json={"answers": {"1": 5}})  # warms the parsed criteria cache
+    changed = {"answers": {"1": 8, "2": 0, "3": None}, "notes": {"1": "Đọc sách mỗi tối", "4": "Tổ Văn"}}
+    assert _measure(statements, lambda: client.put(url, json=changed)) <= 3
+    assert client.get(f"/api/assessments/{draft.id}").get_json()["notes"]["4"] == "Tổ Văn"
+
+
+def test_submit_runs_at_most_three_statements(login, draft, statements):
+    client = login(draft.membership.user)
+    base = f"/api/assessments/{draft.id}"
+    client.put(f"{base}/draft", json={"answers": ANSWERS})  # the page autosaved before the tap
+    body = {"answers": ANSWERS, "notes": {}, "client_id": str(uuid.uuid4())}
+    assert _measure(statements, lambda: client.post(f"{base}/submit", json=body)) <= 3
+    # The replay from the offline queue costs no more.
+    assert _measure(statements, lambda: client.post(f"{base}/submit", json=body)) <= 3
+
+
+def test_form_page_loads_in_one_statement_plus_the_menu(login, draft, statements):
+    client = login(draft.membership.user)
+    client.get(f"/assess/{draft.id}")
+    # The assessment with the user, its line, unit, year and answers; the role grants for the menu.
+    assert _measure(statements, lambda: client.get(f"/assess/{draft.id}")) <= 3
+
+
+def test_queue_statements_do_not_grow_with_the_rows(login, cast, make_assessment, make_user, statements,
+                                                    db_session):
+    client = login(cast.head)
+    url = f"/units/{cast.unit.id}/queue"
+    client.get(url)
+    few = _measure(statements, lambda: client.get(url))
+    for _ in range(6):
+        make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True, section="10A2")
+    returned = make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True)
+    operations.return_for_correction(db_session, cast.head, returned, returned.version, {"1": "Bổ sung minh chứng"})
+    db_session.expire_all()
+    many = _measure(statements, lambda: client.get(url))
+    assert many == few
+    assert many <= 8
