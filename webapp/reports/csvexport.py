@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Area, Assessment, AssessmentStatus, Membership, Unit
@@ -157,6 +157,26 @@ def result_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
     """One row per roster line beneath the node (or in one unit): members who have not
     started appear with status "not_started", so the file is also the list to chase."""
     areas = area_code_paths(session, scope.area_path)
+    stmt = result_query(scope)
+    yield RESULT_COLUMNS
+    for row in stream(session, stmt):
+        status = row.status
+        submitted = status is not None and status is not S.DRAFT
+        decided = status in DECIDED
+        area_code, code_path = areas[row.area_id]
+        yield [
+            scope.year_label, area_code, code_path, row.code, row.name, row.appendix,
+            row.section, row.full_name, status.value if status else NOT_STARTED,
+            row.self_total, (1 if row.self_achieved else 0) if submitted else None,
+            row.head_total,
+            (1 if status is S.CONFIRMED and row.confirmed_achieved else 0) if decided else None,
+            _iso(row.submitted_at), _iso(row.decided_at),
+        ]
+
+
+def result_query(scope: Scope) -> Select[Any]:
+    """The roster lines of `result_rows`, in file order (also what benchmarks/export_bench.py
+    hands to PostgreSQL's copy)."""
     unit_area = aliased(Area)
     section = func.coalesce(Membership.section, "")
     stmt = (
@@ -180,17 +200,4 @@ def result_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
         stmt = stmt.where(Assessment.id.is_(None))
     elif scope.status:
         stmt = stmt.where(Assessment.status == AssessmentStatus(scope.status))
-    yield RESULT_COLUMNS
-    for row in stream(session, stmt):
-        status = row.status
-        submitted = status is not None and status is not S.DRAFT
-        decided = status in DECIDED
-        area_code, code_path = areas[row.area_id]
-        yield [
-            scope.year_label, area_code, code_path, row.code, row.name, row.appendix,
-            row.section, row.full_name, status.value if status else NOT_STARTED,
-            row.self_total, (1 if row.self_achieved else 0) if submitted else None,
-            row.head_total,
-            (1 if status is S.CONFIRMED and row.confirmed_achieved else 0) if decided else None,
-            _iso(row.submitted_at), _iso(row.decided_at),
-        ]
+    return stmt
