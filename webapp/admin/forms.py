@@ -17,6 +17,7 @@ from wtforms.widgets import TextInput
 
 from ..forms import CHOOSE, REQUIRED, BaseForm
 from ..groups import group_choices
+from ..inputs import parse_id
 from ..models import Role, UnitKind, YearKind
 
 PERCENT_RANGE = "Nhập một số từ 0 đến 100."
@@ -28,7 +29,10 @@ def optional_id(value: object) -> int | None:
     """Coerce a select's value to an id; the empty choice means None."""
     if value in (None, "", "None"):
         return None
-    return int(str(value))
+    found = parse_id(str(value))
+    if found is None:
+        raise ValueError("not an id")  # WTForms shows its "choose an item" message
+    return found
 
 
 _PLAIN_DECIMAL = re.compile("[0-9]{1,6}([.,][0-9]{1,6})?")

@@ -174,7 +174,7 @@ def result_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
         ]
 
 
-def result_query(scope: Scope) -> Select[Any]:
+def result_query(scope: Scope) -> Select:
     """The roster lines of `result_rows`, in file order (also what benchmarks/export_bench.py
     hands to PostgreSQL's copy)."""
     unit_area = aliased(Area)
