@@ -30,6 +30,7 @@ from .conftest import Live
 
 PAIRS = 12
 ANSWERS = {str(code): 8 for code in range(1, 11)}
+NOTES = {str(code): f"Minh chứng cho chỉ số {code}" for code in range(1, 11)}
 
 
 def _seed(live: Live, pairs: int) -> list[tuple[int, int]]:
@@ -54,7 +55,7 @@ def _seed(live: Live, pairs: int) -> list[tuple[int, int]]:
             session.add_all([user, line])
             session.flush()
             assessment = operations.start(session, user, line)
-            operations.save_draft(session, user, assessment, ANSWERS)
+            operations.save_draft(session, user, assessment, ANSWERS, NOTES)
             made.append((user.id, assessment.id))
         session.commit()
     return made
@@ -91,7 +92,7 @@ def _twice_at_once(live: Live, path: str, cookie: str, body: dict) -> list[tuple
 
 def test_two_tabs_sending_one_submission_both_get_the_first_reply(live: Live) -> None:
     for user_id, assessment_id in _seed(live, PAIRS):
-        body = {"answers": ANSWERS, "notes": {}, "client_id": str(uuid.uuid4())}
+        body = {"answers": ANSWERS, "notes": NOTES, "client_id": str(uuid.uuid4())}
         replies = _twice_at_once(live, f"/api/assessments/{assessment_id}/submit", live.cookie(user_id), body)
 
         assert [status for status, _ in replies] == [200, 200], replies
