@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from .. import tokens
 from ..access import allow, owns, public
 from ..assessments import operations
+from ..assessments.queries import ASSESSMENT_PAGE
 from ..db import db
 from ..errors import fail
 from ..models import Assessment, AssessmentStatus
@@ -30,7 +31,7 @@ def verify_url(assessment_id: int) -> str:
 
 
 @bp.get("/certificate/<int:assessment_id>")
-@allow(owns, load=Assessment)
+@allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def show(assessment: Assessment) -> ResponseReturnValue:
     if not assessment.holds_title:
         fail(404, "Phiếu này chưa có giấy chứng nhận: chỉ phiếu đã được thủ trưởng xác nhận đạt "

@@ -18,6 +18,7 @@ from criteria import CriteriaSet
 from .. import tokens
 from ..access import allow, can_review, can_review_unit, deny, heads_a_unit, review_refusal, signed_in
 from ..assessments import operations
+from ..assessments.queries import ASSESSMENT_PAGE
 from ..db import db
 from ..errors import DomainError, fail
 from ..models import Assessment, AssessmentStatus, Membership, Unit
@@ -105,7 +106,7 @@ def scan(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/review/<int:assessment_id>", methods=["GET", "POST"])
-@allow(can_review, load=Assessment, explain=review_refusal)
+@allow(can_review, load=Assessment, explain=review_refusal, options=ASSESSMENT_PAGE)
 def review(assessment: Assessment) -> ResponseReturnValue:
     """The head reads the member's answers and confirms, returns or rejects them."""
     criteria_set = operations.criteria_of(assessment)
@@ -157,7 +158,7 @@ def _render_review(assessment: Assessment, criteria_set: CriteriaSet, form: Deci
 
 
 @bp.route("/review/<int:assessment_id>/revoke", methods=["GET", "POST"])
-@allow(can_review, load=Assessment, explain=review_refusal)
+@allow(can_review, load=Assessment, explain=review_refusal, options=ASSESSMENT_PAGE)
 def revoke(assessment: Assessment) -> ResponseReturnValue:
     """Second step before withdrawing a confirmed title: say why, then confirm."""
     if assessment.status is not S.CONFIRMED:
