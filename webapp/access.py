@@ -19,7 +19,7 @@ from .db import db
 from .errors import fail
 from .inputs import parse_id
 from .models import Area, Assessment, Membership, Unit, User
-from .security import login_manager, wants_json
+from .security import cookie_user_id, login_manager, wants_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,7 +151,7 @@ def _load_with_user(model: type, object_id: int, options: Sequence[Any],
     The user lands in the session, so Flask-Login's user loader (`Session.get`) finds it
     there instead of asking the database again: one statement fewer on every such request.
     """
-    user_id = parse_id(session.get("_user_id"))
+    user_id = cookie_user_id(session.get("_user_id"))
     if user_id is None:
         return None, None
     query: Any = (select(model, User).outerjoin(User, User.id == user_id)

@@ -60,12 +60,35 @@ def init_app(app: Flask) -> None:
 
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    from .db import db
+def cookie_user_id(cookie_id: str | None) -> int | None:
+    """The user id a session or remember cookie names ("<id>.<session secret>.<login day>")."""
     from .inputs import parse_id
-    from .models import User
 
-    found = parse_id(user_id)
-    user = db.session.get(User, found) if found else None
-    return user if user is not None and user.active else None
+    parts = (cookie_id or "").split(".")
+    return parse_id(parts[0]) if len(parts) == 3 else None
+
+
+@login_manager.user_loader
+def load_user(cookie_id: str) -> User | None:
+    """The user a session or remember cookie names, if it still holds: same session secret
+    (not rotated since), issued no longer ago than the remember duration, account active."""
+    from flask import current_app
+
+    from .db import db
+    from .inputs import parse_natural
+    from .models import User
+    from .models.people import today_number
+
+    parts = cookie_id.split(".")
+    user_id = cookie_user_id(cookie_id)
+    day = parse_natural(parts[2], 10**7) if user_id else None
+    if user_id is None or day is None:
+        return None
+    max_days = current_app.config["REMEMBER_COOKIE_DURATION"].days
+    if not 0 <= today_number() - day <= max_days:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not parts[1] or user.session_secret != parts[1]:
+        return None
+    user.login_day = day
+    return user

@@ -70,6 +70,8 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "auth.account": ("GET", lambda c, d: "/account", SIGNED_IN),
     "auth.export": ("GET", lambda c, d: "/account/export", SIGNED_IN),
     "auth.data": ("GET", lambda c, d: "/account/data", SIGNED_IN),
+    "auth.change_password": ("GET", lambda c, d: "/account/password", SIGNED_IN),
+    "auth.logout_everywhere": ("POST", lambda c, d: "/account/logout-everywhere", SIGNED_IN),
     "auth.delete": ("GET", lambda c, d: "/account/delete", SIGNED_IN),
     "assess.index": ("GET", lambda c, d: "/assess/", SIGNED_IN),
     "assess.start": ("POST", lambda c, d: f"/assess/start/{c.line.id}", MEMBER),

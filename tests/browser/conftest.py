@@ -58,8 +58,12 @@ class Site:
 
     def cookie_for(self, user_id: int) -> dict[str, str]:
         """A signed Flask session cookie that logs `user_id` in (the login form has its own tests)."""
+        from webapp.models import User
+
+        with self.session() as session:
+            cookie_id = session.get(User, user_id).get_id()
         serializer = self.app.session_interface.get_signing_serializer(self.app)  # type: ignore[attr-defined]
-        value = serializer.dumps({"_user_id": str(user_id), "_fresh": True})
+        value = serializer.dumps({"_user_id": cookie_id, "_fresh": True})
         return {"name": "session", "value": value, "url": self.url}
 
 

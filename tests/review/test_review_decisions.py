@@ -138,7 +138,7 @@ def test_two_heads_at_once_the_second_gets_a_conflict(db_session, login, scene, 
     second = app.test_client()
     for client, head in ((first, scene.head), (second, scene.second_head)):
         with client.session_transaction() as session:
-            session["_user_id"] = str(head.id)
+            session["_user_id"] = head.get_id()
         assert client.get(f"/review/{a.id}").status_code == 200
     stale = _form(a, "reject", reason="Thiếu minh chứng", version=loaded_version)
     assert first.post(f"/review/{a.id}", data=_form(a, "confirm")).status_code == 302

@@ -4,10 +4,10 @@ from __future__ import annotations
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from ..contacts import normalise_contact
+from ..contacts import MAX_LENGTH, normalise_contact
 from ..forms import BaseForm
+from .passwords import password_problem
 
-MIN_PASSWORD = 8
 CONTACT_LABEL = "Số điện thoại hoặc email"
 CONTACT_MESSAGE = (
     "Vui lòng nhập số điện thoại (ví dụ 0901234567) hoặc địa chỉ email (ví dụ ten@gmail.com)."
@@ -31,9 +31,17 @@ class ContactField(StringField):
         value = (self.data or "").strip()
         if not value:
             raise ValidationError(CONTACT_MESSAGE)
+        if len(value) > MAX_LENGTH:
+            raise ValidationError(f"Tối đa {MAX_LENGTH} ký tự.")
         self.normalised = normalise_contact(value)
         if self.normalised is None:
             raise ValidationError(EMAIL_MESSAGE if "@" in value else PHONE_MESSAGE)
+
+
+def allowed_password(_form: BaseForm, field: PasswordField) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class RegisterForm(BaseForm):
@@ -46,14 +54,7 @@ class RegisterForm(BaseForm):
         ],
     )
     contact = ContactField(CONTACT_LABEL)
-    password = PasswordField(
-        "Mật khẩu",
-        validators=[
-            InputRequired("Vui lòng đặt mật khẩu."),
-            Length(min=MIN_PASSWORD, max=200,
-                   message=f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."),
-        ],
-    )
+    password = PasswordField("Mật khẩu", validators=[InputRequired("Vui lòng đặt mật khẩu."), allowed_password])
     password_repeat = PasswordField(
         "Nhập lại mật khẩu",
         validators=[
@@ -75,7 +76,8 @@ class RegisterForm(BaseForm):
 class LoginForm(BaseForm):
     # The login is checked against accounts, not validated for shape: a typo gets the same
     # generic message as a wrong password.
-    contact = StringField(CONTACT_LABEL, validators=[DataRequired(CONTACT_MESSAGE)])
+    contact = StringField(CONTACT_LABEL, validators=[DataRequired(CONTACT_MESSAGE),
+                                                     Length(max=MAX_LENGTH, message=f"Tối đa {MAX_LENGTH} ký tự.")])
     password = PasswordField("Mật khẩu", validators=[InputRequired("Vui lòng nhập mật khẩu.")])
     remember = BooleanField("Ghi nhớ đăng nhập")
 
@@ -83,4 +85,15 @@ class LoginForm(BaseForm):
 class DeleteAccountForm(BaseForm):
     password = PasswordField(
         "Mật khẩu của bạn", validators=[InputRequired("Vui lòng nhập mật khẩu để xác nhận.")]
+    )
+
+
+class ChangePasswordForm(BaseForm):
+    current = PasswordField("Mật khẩu hiện tại", validators=[InputRequired("Vui lòng nhập mật khẩu hiện tại.")])
+    password = PasswordField("Mật khẩu mới", validators=[InputRequired("Vui lòng đặt mật khẩu mới."),
+                                                         allowed_password])
+    password_repeat = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[InputRequired("Vui lòng nhập lại mật khẩu mới."),
+                    EqualTo("password", message="Hai lần nhập mật khẩu không giống nhau.")],
     )

@@ -20,6 +20,7 @@ from ..errors import DomainError
 from ..groups import group_label
 from ..models import Assessment, AuditEvent, Membership, User, utcnow
 from ..models.base import as_utc
+from ..models.people import new_session_secret
 
 DUPLICATE_MESSAGE = (
     "Số điện thoại hoặc email này đã có tài khoản. Hãy đăng nhập, hoặc dùng số/email khác."
@@ -186,6 +187,21 @@ def _when(moment: datetime | date | None) -> str | None:
     if isinstance(moment, datetime):
         return as_utc(moment).isoformat()
     return moment.isoformat()
+
+
+def end_all_sessions(session: Session, user: User, reason: str) -> None:
+    """Every session and remember cookie of this account stops working (a new random secret)."""
+    user.session_secret = new_session_secret()
+    audit.record(session, user, user, "sessions_ended", reason=reason)
+    session.flush()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password when the current one is right; every other device is logged out."""
+    if not user.check_password(current):
+        raise DomainError("Mật khẩu hiện tại không đúng.", "current")
+    user.set_password(new)
+    end_all_sessions(session, user, "password_changed")
 
 
 def delete_account(session: Session, user: User) -> None:

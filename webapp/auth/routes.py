@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -12,11 +12,12 @@ from ..access import allow, public, signed_in
 from ..assessments.queries import roster_lines
 from ..db import db
 from ..errors import DomainError
-from ..models import Membership
+from ..forms import ConfirmForm
+from ..models import Membership, User
 from ..roster.operations import match_memberships
 from ..templating import VIETNAM
 from . import operations
-from .forms import DeleteAccountForm, LoginForm, RegisterForm
+from .forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 
@@ -47,6 +48,25 @@ def _go_on() -> ResponseReturnValue:
     return redirect(_next_url() or url_for("main.index"))
 
 
+def _rotate_csrf() -> None:
+    """A new CSRF token after logging in or out: one seen before cannot be replayed after."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+
+
+def _begin_session(user: User, remember: bool) -> None:
+    login_user(user, remember=remember)
+    _rotate_csrf()
+
+
+def _end_sessions(reason: str) -> None:
+    """Log out here and make every copy of this account's cookies useless."""
+    if current_user.is_authenticated:
+        operations.end_all_sessions(db.session, current_user._get_current_object(), reason)
+    logout_user()
+    _rotate_csrf()
+
+
 def _announce_matches(matched: list[Membership]) -> None:
     """Tell the member which units already list them (roster lines just attached)."""
     if matched:
@@ -68,7 +88,7 @@ def register() -> ResponseReturnValue:
         except DomainError as error:
             form.contact.errors.append(error.message)
         else:
-            login_user(user, remember=bool(form.remember.data))
+            _begin_session(user, remember=bool(form.remember.data))
             flash("Đăng ký thành công. Chào mừng bạn!", "success")
             # With no roster line yet, the start page explains how to get on one.
             _announce_matches(match_memberships(db.session, user))
@@ -87,7 +107,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = operations.authenticate(db.session, form.contact.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _begin_session(user, remember=bool(form.remember.data))
             _announce_matches(match_memberships(db.session, user))
             return _go_on()
         failed = True
@@ -101,7 +121,8 @@ def login() -> ResponseReturnValue:
 @public
 def logout() -> ResponseReturnValue:
     # CSRFProtect has already refused a POST without a valid token; logging out twice is harmless.
-    logout_user()
+    # A copied cookie must not outlive the owner's logout, so this ends every session.
+    _end_sessions("logout")
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("main.index"))
 
@@ -109,7 +130,34 @@ def logout() -> ResponseReturnValue:
 @bp.get("/account")
 @allow(signed_in)
 def account() -> ResponseReturnValue:
-    return render_template("auth/account.html", memberships=roster_lines(db.session, current_user))
+    return render_template("auth/account.html", memberships=roster_lines(db.session, current_user),
+                           form=ConfirmForm())
+
+
+@bp.post("/account/logout-everywhere")
+@allow(signed_in)
+def logout_everywhere() -> ResponseReturnValue:
+    """A lost or lent phone: every device logged in to this account is logged out."""
+    _end_sessions("logout_everywhere")
+    flash("Đã đăng xuất tài khoản trên mọi thiết bị. Hãy đăng nhập lại trên máy này nếu cần.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(signed_in)
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            operations.change_password(db.session, user, form.current.data, form.password.data)
+        except DomainError as error:
+            form.current.errors.append(error.message)
+        else:
+            _begin_session(user, remember=True)  # this phone stays in; every other device is out
+            flash("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/account/data")
@@ -146,6 +194,7 @@ def delete() -> ResponseReturnValue:
         if current_user.check_password(form.password.data):
             operations.delete_account(db.session, current_user._get_current_object())
             logout_user()
+            _rotate_csrf()
             flash("Tài khoản và phiếu tự đánh giá của bạn đã được xoá. Cảm ơn bạn đã tham gia.",
                   "success")
             return redirect(url_for("main.index"))

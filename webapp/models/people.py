@@ -1,7 +1,8 @@
 """People who log in and the roles they hold."""
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -10,6 +11,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .areas import Area, Unit
 from .base import Base, LabelledEnum, str_enum, utcnow
+
+
+def new_session_secret() -> str:
+    return secrets.token_hex(16)
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def today_number() -> int:
+    """Days since 1970-01-01 (UTC): the login day a cookie carries."""
+    return utcnow().date().toordinal() - EPOCH_ORDINAL
 
 
 class User(UserMixin, Base):
@@ -30,6 +43,11 @@ class User(UserMixin, Base):
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of what every session and remember cookie proves (see `get_id`): a new random value
+    # ends every session at once (password change, "Đăng xuất trên mọi thiết bị", deletion).
+    # Random, so an account that got a deleted one's id still refuses the old cookies.
+    session_secret: Mapped[str] = mapped_column(String(32), default=lambda: new_session_secret(),
+                                                server_default="")
 
     # Loaded when a role is asked about (menus, access checks), not with every logged-in request.
     role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -39,6 +57,10 @@ class User(UserMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """What the session and remember cookies carry: id, session secret and the login day."""
+        return f"{self.id}.{self.session_secret}.{getattr(self, 'login_day', today_number())}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login

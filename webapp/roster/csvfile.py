@@ -32,7 +32,7 @@ HEADER_ALIASES = {
                 "lớp hoặc phòng", "bộ phận", "section", "class", "department"),
 }
 _HEADER_INDEX = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
-_BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # linear: no nested search
 
 
 class ImportFileError(DomainError):
