@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from .db import db
 from .errors import fail
-from .inputs import parse_id
 from .models import Area, Assessment, Membership, Unit, User
 from .security import cookie_user_id, login_manager, wants_json
 

@@ -30,8 +30,12 @@ class Live:
 
     def cookie(self, user_id: int) -> str:
         """A signed session cookie that logs `user_id` in (the login form has its own tests)."""
+        from webapp.models import User
+
+        with self.session() as session:
+            cookie_id = session.get(User, user_id).get_id()
         serializer = self.app.session_interface.get_signing_serializer(self.app)  # type: ignore[attr-defined]
-        return "session=" + serializer.dumps({"_user_id": str(user_id), "_fresh": True})
+        return "session=" + serializer.dumps({"_user_id": cookie_id, "_fresh": True})
 
 
 def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
