@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Execution option: this transaction will write, take SQLite's write lock up front (PostgreSQL
 # locks rows as it goes). A deferred BEGIN that read first cannot wait for another writer.
@@ -27,7 +28,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and real transactions (so savepoints work)."""
 
     @event.listens_for(engine, "connect")
@@ -37,7 +38,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
@@ -47,12 +48,12 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, busy_ms: int = 5000, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets the pragmas the app relies on."""
     url = normalise_url(url)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_ms)
     return engine
 
 
@@ -64,7 +65,8 @@ class Database:
     """
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"], pool_pre_ping=True)
+        engine = make_engine(app.config["DATABASE_URL"], busy_ms=app.config.get("SQLITE_BUSY_MS", 5000),
+                             pool_pre_ping=True)
         app.extensions["cdht_db"] = sessionmaker(bind=engine, expire_on_commit=False)
 
     @staticmethod
@@ -82,7 +84,12 @@ class Database:
     def session(self) -> Session:
         """The session of the current request (or app context), created on first use."""
         if "db_session" not in g:
-            g.db_session = self.sessionmaker_for(current_app)()
+            session = self.sessionmaker_for(current_app)()
+            if has_request_context() and request.method in WRITING_METHODS and not g.get("db_gave_up"):
+                # A request that writes takes SQLite's write lock when it begins, so writers
+                # queue behind the busy timeout instead of failing when they first write.
+                session.connection(execution_options={WRITE_LOCK: True})
+            g.db_session = session
         return g.db_session
 
     def get_or_404(self, model: type[T], object_id: int, message: str | None = None, **get: Any) -> T:
@@ -96,6 +103,12 @@ class Database:
 
             fail(404, message or "Không tìm thấy nội dung này; có thể nó đã bị xóa.")
         return found
+
+    def give_up_writing(self) -> None:
+        """Drop the request's session after the write lock could not be had; pages rendered
+        afterwards (the error page, who is logged in) only read, so they do not wait again."""
+        g.db_gave_up = True
+        self.remove(commit=False)
 
     def rollback(self) -> None:
         """Undo the request's changes, keeping the session (and the logged-in user) usable."""

@@ -10,6 +10,7 @@ from typing import NoReturn
 from flask import Flask, abort, current_app, jsonify, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .db import db
@@ -24,6 +25,8 @@ MESSAGES = {
     409: ("Dữ liệu đã thay đổi", "Có người vừa thay đổi dữ liệu này. Vui lòng tải lại trang."),
     410: ("Không còn hiệu lực", "Nội dung này không còn hiệu lực."),
     413: ("Dữ liệu quá lớn", "Tệp hoặc nội dung gửi lên quá lớn."),
+    503: ("Hệ thống đang bận", "Nhiều người đang gửi cùng lúc nên dữ liệu chưa được lưu. "
+                               "Vui lòng thử lại sau ít giây."),
     422: ("Dữ liệu chưa hợp lệ", "Vui lòng kiểm tra lại thông tin vừa nhập."),
     500: ("Đã xảy ra lỗi", "Hệ thống gặp sự cố. Dữ liệu chưa được lưu; vui lòng thử lại sau."),
 }
@@ -79,6 +82,17 @@ def handle_csrf_error(_error: CSRFError) -> ResponseReturnValue:
     return render_error(400, *CSRF_MESSAGE)
 
 
+def handle_database_busy(error: OperationalError) -> ResponseReturnValue:
+    """The embedded database stayed locked past the busy timeout: try again, never a 500."""
+    if "locked" not in str(error.orig):
+        return handle_unexpected(error)
+    db.give_up_writing()
+    current_app.logger.warning("Database busy: %s", error.orig)
+    response = make_response(render_error(503))
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     # Roll back but keep the session open: the error page still shows who is logged in.
     db.rollback()
@@ -90,6 +104,7 @@ def handle_unexpected(error: Exception) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(OperationalError, handle_database_busy)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -11,11 +11,15 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine
+
+from webapp.assessments import operations
+from webapp.models import Area, AssessmentYear, Membership, Unit, UnitKind, User, YearKind
 
 SECRET = "live-suite-secret-key-long-enough-for-the-check"
 
@@ -83,3 +87,35 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         server.server_close()
         engine.dispose()
         next(databases, None)
+
+
+ANSWERS = {str(code): 8 for code in range(1, 11)}
+NOTES = {str(code): f"Minh chứng cho chỉ số {code}" for code in range(1, 11)}
+
+
+def seed_members(live: Live, pairs: int) -> list[tuple[int, int]]:
+    """`pairs` members, each with a saved draft: [(user id, assessment id)]."""
+    tag = uuid.uuid4().hex[:8]
+    with live.session() as session:
+        area = Area(code=f"A{tag}", name="Thành phố Hồ Chí Minh", level="Tỉnh/Thành phố")
+        session.add(area)
+        session.flush()
+        area.set_path()
+        unit = Unit(code=f"U{tag}", name="Trường THPT Lê Quý Đôn", kind=UnitKind.HIGH_SCHOOL, area=area)
+        today = date.today()
+        year = AssessmentYear(label=f"N{tag}", kind=YearKind.STAFF, is_open=True,
+                              starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300))
+        session.add_all([unit, year])
+        made = []
+        for number in range(pairs):
+            phone = f"09{abs(hash((tag, number))) % 10**8:08d}"
+            user = User(full_name=f"Thành viên {number}", phone=phone, password_hash="x")
+            line = Membership(unit=unit, year=year, user=user, appendix="IV", contact=phone,
+                              full_name=user.full_name)
+            session.add_all([user, line])
+            session.flush()
+            assessment = operations.start(session, user, line)
+            operations.save_draft(session, user, assessment, ANSWERS, NOTES)
+            made.append((user.id, assessment.id))
+        session.commit()
+    return made

@@ -9,56 +9,17 @@ import http.client
 import json
 import threading
 import uuid
-from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from webapp.assessments import operations
 from webapp.models import (
-    Area,
-    AssessmentYear,
     AuditEvent,
-    Membership,
-    Unit,
-    UnitKind,
-    User,
-    YearKind,
 )
 
-from .conftest import Live
+from .conftest import ANSWERS, NOTES, Live, seed_members
 
 PAIRS = 12
-ANSWERS = {str(code): 8 for code in range(1, 11)}
-NOTES = {str(code): f"Minh chứng cho chỉ số {code}" for code in range(1, 11)}
-
-
-def _seed(live: Live, pairs: int) -> list[tuple[int, int]]:
-    """`pairs` members, each with a saved draft: [(user id, assessment id)]."""
-    tag = uuid.uuid4().hex[:8]
-    with live.session() as session:
-        area = Area(code=f"A{tag}", name="Thành phố Hồ Chí Minh", level="Tỉnh/Thành phố")
-        session.add(area)
-        session.flush()
-        area.set_path()
-        unit = Unit(code=f"U{tag}", name="Trường THPT Lê Quý Đôn", kind=UnitKind.HIGH_SCHOOL, area=area)
-        today = date.today()
-        year = AssessmentYear(label=f"N{tag}", kind=YearKind.STAFF, is_open=True,
-                              starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300))
-        session.add_all([unit, year])
-        made = []
-        for number in range(pairs):
-            phone = f"09{abs(hash((tag, number))) % 10**8:08d}"
-            user = User(full_name=f"Thành viên {number}", phone=phone, password_hash="x")
-            line = Membership(unit=unit, year=year, user=user, appendix="IV", contact=phone,
-                              full_name=user.full_name)
-            session.add_all([user, line])
-            session.flush()
-            assessment = operations.start(session, user, line)
-            operations.save_draft(session, user, assessment, ANSWERS, NOTES)
-            made.append((user.id, assessment.id))
-        session.commit()
-    return made
 
 
 def _post(live: Live, path: str, cookie: str, body: dict) -> tuple[int, bytes]:
@@ -91,7 +52,7 @@ def _twice_at_once(live: Live, path: str, cookie: str, body: dict) -> list[tuple
 
 
 def test_two_tabs_sending_one_submission_both_get_the_first_reply(live: Live) -> None:
-    for user_id, assessment_id in _seed(live, PAIRS):
+    for user_id, assessment_id in seed_members(live, PAIRS):
         body = {"answers": ANSWERS, "notes": NOTES, "client_id": str(uuid.uuid4())}
         replies = _twice_at_once(live, f"/api/assessments/{assessment_id}/submit", live.cookie(user_id), body)
 

@@ -11,7 +11,8 @@ open year, version) and the answers (`CriteriaSet.allowed_points` is the one rul
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -127,16 +128,17 @@ def _submit(session: Session, member: User, assessment: Assessment, values: Valu
     criteria_set = criteria_of(assessment)
     result = _score(criteria_set, {a.index_code: a.self_value for a in assessment.answers})
     _require_evidence(criteria_set, assessment)
-    previous = assessment.status
-    assessment.self_result = result.to_dict()
-    assessment.self_total = result.total
-    assessment.self_achieved = result.achieved
-    assessment.status = S.SUBMITTED
-    assessment.submitted_at = utcnow()
-    if client_id:
-        assessment.client_id = client_id
-    audit.record(session, member, assessment, "submit", previous.value, S.SUBMITTED.value)
-    return _flush(session, assessment)
+    with _changing(session):
+        previous = assessment.status
+        assessment.self_result = result.to_dict()
+        assessment.self_total = result.total
+        assessment.self_achieved = result.achieved
+        assessment.status = S.SUBMITTED
+        assessment.submitted_at = utcnow()
+        if client_id:
+            assessment.client_id = client_id
+        audit.record(session, member, assessment, "submit", previous.value, S.SUBMITTED.value)
+    return assessment
 
 
 def _reread_after_writer(session: Session, assessment: Assessment) -> None:
@@ -152,22 +154,25 @@ def withdraw(session: Session, member: User, assessment: Assessment) -> Assessme
     """Take a submitted assessment back to edit it, while the head has not acted."""
     _require_status(assessment, (S.SUBMITTED,))
     _require_open_year(assessment.membership)
-    previous = assessment.status
-    assessment.status = S.DRAFT
-    audit.record(session, member, assessment, "withdraw", previous.value, S.DRAFT.value)
-    return _flush(session, assessment)
+    with _changing(session):
+        previous = assessment.status
+        assessment.status = S.DRAFT
+        audit.record(session, member, assessment, "withdraw", previous.value, S.DRAFT.value)
+    return assessment
 
 
 def confirm(session: Session, head: User, assessment: Assessment, expected_version: int,
             head_values: Values | None = None, comments: Mapping[str, str] | None = None) -> Assessment:
     """The head confirms: the result is scored on the head's points (default: the member's)."""
     _require_decidable(assessment, expected_version)
-    _store_head_answers(assessment, head_values or {}, comments or {})
-    result = _score(criteria_of(assessment), {a.index_code: a.head_value for a in assessment.answers})
-    assessment.head_result = result.to_dict()
-    assessment.head_total = result.total
-    assessment.confirmed_achieved = result.achieved
-    return _decide(session, head, assessment, "confirm", S.CONFIRMED, None)
+    with _changing(session):
+        _store_head_answers(assessment, head_values or {}, comments or {})
+        result = _score(criteria_of(assessment), {a.index_code: a.head_value for a in assessment.answers})
+        assessment.head_result = result.to_dict()
+        assessment.head_total = result.total
+        assessment.confirmed_achieved = result.achieved
+        _decide(session, head, assessment, "confirm", S.CONFIRMED, None)
+    return assessment
 
 
 def return_for_correction(session: Session, head: User, assessment: Assessment, expected_version: int,
@@ -176,15 +181,21 @@ def return_for_correction(session: Session, head: User, assessment: Assessment, 
     _require_decidable(assessment, expected_version)
     if not any(text.strip() for text in comments.values()) and not (reason or "").strip():
         raise DomainError("Hãy ghi nhận xét cho ít nhất một chỉ số để người tự đánh giá biết cần sửa gì.")
-    _store_head_answers(assessment, {}, comments)
-    return _decide(session, head, assessment, "return", S.RETURNED, _optional_reason(reason))
+    reason = _optional_reason(reason)
+    with _changing(session):
+        _store_head_answers(assessment, {}, comments)
+        _decide(session, head, assessment, "return", S.RETURNED, reason)
+    return assessment
 
 
 def reject(session: Session, head: User, assessment: Assessment, expected_version: int,
            reason: str) -> Assessment:
     """Refuse the title for this year, with a reason."""
     _require_decidable(assessment, expected_version)
-    return _decide(session, head, assessment, "reject", S.REJECTED, _required_reason(reason))
+    reason = _required_reason(reason)
+    with _changing(session):
+        _decide(session, head, assessment, "reject", S.REJECTED, reason)
+    return assessment
 
 
 def revoke(session: Session, head: User, assessment: Assessment, expected_version: int,
@@ -192,7 +203,10 @@ def revoke(session: Session, head: User, assessment: Assessment, expected_versio
     """Withdraw a confirmed title; its certificate then answers that it was revoked."""
     _require_version(assessment, expected_version)
     _require_status(assessment, (S.CONFIRMED,))
-    return _decide(session, head, assessment, "revoke", S.REVOKED, _required_reason(reason))
+    reason = _required_reason(reason)
+    with _changing(session):
+        _decide(session, head, assessment, "revoke", S.REVOKED, reason)
+    return assessment
 
 
 # Answers -----------------------------------------------------------------------------------
@@ -323,24 +337,24 @@ def _store_head_answers(assessment: Assessment, values: Values, comments: Mappin
 # State -------------------------------------------------------------------------------------
 
 def _decide(session: Session, head: User, assessment: Assessment, action: str,
-            to_status: AssessmentStatus, reason: str | None) -> Assessment:
+            to_status: AssessmentStatus, reason: str | None) -> None:
     previous = assessment.status
     assessment.status = to_status
     assessment.decided_at = utcnow()
     assessment.decided_by = head
     assessment.decision_reason = reason
     audit.record(session, head, assessment, action, previous.value, to_status.value, reason)
-    return _flush(session, assessment)
 
 
-def _flush(session: Session, assessment: Assessment) -> Assessment:
-    """Write inside a savepoint: a concurrent change becomes a 409, and only this is undone."""
+@contextmanager
+def _changing(session: Session) -> Iterator[None]:
+    """Change the assessment inside a savepoint opened before the first change, so when another
+    request changed it meanwhile (its version moved on) only this change is undone: a 409."""
     try:
         with session.begin_nested():
-            session.flush()
+            yield
     except StaleDataError:
         raise conflict() from None
-    return assessment
 
 
 def _require_decidable(assessment: Assessment, expected_version: int) -> None:
