@@ -57,6 +57,7 @@ from webapp.models import (  # noqa: E402
     User,
     YearKind,
 )
+from webapp.models.people import today_number  # noqa: E402
 
 SECRET = "bench-" + "s" * 40
 EVIDENCE = "Lớp bồi dưỡng hè 2026; câu lạc bộ đọc sách, 2 lần mỗi tháng"
@@ -72,11 +73,12 @@ class Person:
 
 # Seeding -----------------------------------------------------------------------------------
 
-def _session_cookie(app, user_id: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    """A signed Flask session logging `user_id` in, and the CSRF header token that goes with it."""
+def _session_cookie(app, user_id: int, secret: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A signed Flask session logging the user in, and the CSRF header token that goes with it."""
     raw = secrets.token_hex(20)
     serializer = app.session_interface.get_signing_serializer(app)
-    cookie = serializer.dumps({"_user_id": str(user_id), "_fresh": True, "csrf_token": raw})
+    cookie_id = f"{user_id}.{secret}.{today_number()}"  # what User.get_id() gives at login
+    cookie = serializer.dumps({"_user_id": cookie_id, "_fresh": True, "csrf_token": raw})
     token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
     return cookie, token
 
@@ -110,8 +112,10 @@ def seed(database_url: str, members: int) -> tuple[list[Person], Person, int]:
         phones = [f"08{n:08d}" for n in range(1, members + 1)]
         session.execute(insert(User), [{"full_name": f"Học sinh {n}", "phone": phone, "password_hash": password,
                                         "active": True} for n, phone in enumerate(phones, start=1)])
-        ids = {phone: user_id for phone, user_id in session.execute(
-            select(User.phone, User.id).where(User.phone.in_(phones)))}
+        ids, secrets_of = {}, {}
+        for phone, user_id, secret in session.execute(
+                select(User.phone, User.id, User.session_secret).where(User.phone.in_(phones))):
+            ids[phone], secrets_of[user_id] = user_id, secret
         session.execute(insert(Membership), [
             {"unit_id": unit.id, "year_id": year.id, "user_id": ids[phone], "full_name": f"Học sinh {n}",
              "contact": phone, "appendix": "V", "section": f"10A{n % 12 + 1}"}
@@ -137,9 +141,9 @@ def seed(database_url: str, members: int) -> tuple[list[Person], Person, int]:
             assessment_id = assessments[lines[ids[phone]]]
             if assessment_id in waiting:
                 continue
-            cookie, token = _session_cookie(app, ids[phone])
+            cookie, token = _session_cookie(app, ids[phone], secrets_of[ids[phone]])
             people.append(Person(ids[phone], assessment_id, cookie, token))
-        head_cookie, head_token = _session_cookie(app, head.id)
+        head_cookie, head_token = _session_cookie(app, head.id, head.session_secret)
         unit_id = unit.id
         head_person = Person(head.id, 0, head_cookie, head_token)
     engine.dispose()
