@@ -170,6 +170,11 @@
     return response;
   }
 
+  // A GET of the member's own data, never from a cache (the page re-checks the status).
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+  }
+
   async function readJson(response) {
     try { return await response.json(); } catch (_error) { return {}; }
   }
@@ -250,18 +255,31 @@
     return results;
   }
 
-  // Replay the queue once at a time across tabs and the worker (Web Locks where available;
+  // One replay or withdrawal at a time across tabs and the worker (Web Locks where available;
   // the server's idempotency on client_id covers browsers without them).
-  function replay(options) {
+  function exclusive(work) {
     const locks = root.navigator && root.navigator.locks;
-    if (locks && typeof locks.request === "function") {
-      return locks.request("cdht-replay", () => replayUnlocked(options));
-    }
-    return replayUnlocked(options);
+    if (locks && typeof locks.request === "function") return locks.request("cdht-replay", work);
+    return work();
+  }
+
+  function replay(options) {
+    return exclusive(() => replayUnlocked(options));
+  }
+
+  // "Sửa lại": take the assessment's queued submissions back so the member can edit. Waits for
+  // a replay under way, so an item is either sent or withdrawn, never both. Returns the
+  // withdrawn items (none when it was sent or refused meanwhile).
+  function withdraw(assessmentId) {
+    return exclusive(async () => {
+      const items = await queued(assessmentId);
+      for (const item of items) await removeQueued(item.client_id);
+      return items;
+    });
   }
 
   root.CDHTStore = {
     getDraft, putDraft, deleteDraft, markSynced, queued, enqueue, putQueued, removeQueued,
-    pruneSynced, replay, uuid, sendJson,
+    pruneSynced, replay, withdraw, uuid, sendJson, getJson,
   };
 })(self);
