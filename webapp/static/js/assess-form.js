@@ -37,6 +37,7 @@ function showLiveScore(criteriaSet) {
   verdict.textContent = result.achieved ? "Đủ điều kiện đạt" : "Chưa đủ điều kiện";
   verdict.className = `badge ${result.achieved ? "ok" : "wait"}`;
   const list = box.querySelector('[data-live="reasons"]');
+  box.querySelector('[data-live="reasons-box"]').hidden = result.reasons.length === 0;
   list.replaceChildren(...result.reasons.map((r) => {
     const item = document.createElement("li");
     item.dataset.code = r.code;

@@ -142,7 +142,7 @@
     const response = await fetch("/api/csrf", {
       credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store",
     });
-    if (!response.ok) return { status: response.status };
+    if (!response.ok) return { status: response.status, response };
     const body = await response.json();
     return { status: response.status, token: body.csrf_token };
   }
@@ -153,7 +153,8 @@
   }
 
   // Send JSON with the page's token; a 400 (a token from a page cached long ago) is retried
-  // once with a fresh one.
+  // once with a fresh one. When no fresh token is given (the session has ended: 401), that
+  // answer is returned, so the page can ask the member to log in again.
   async function sendJson(url, method, payload) {
     const send = (token) => fetch(url, {
       method,
@@ -166,6 +167,7 @@
     if (response.status === 400) {
       const fresh = await freshToken();
       if (fresh.token) response = await send(fresh.token);
+      else if (fresh.status === 401 || fresh.status === 403) response = fresh.response;
     }
     return response;
   }
