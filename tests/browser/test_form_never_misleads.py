@@ -167,6 +167,26 @@ def test_back_after_submitting_shows_the_submitted_state(new_context, site, memb
         assert page.locator('input[name="answer-1"][value="8"]').is_disabled()
 
 
+def test_back_offline_after_submitting_shows_the_submitted_state(new_context, site, member):
+    """Offline, Back gives the worker's copy of the form from before sending: it says it was sent."""
+    key = member()
+    context = new_context(user=key)
+    page = open_form(context, site, key)
+    answer_all(page, 8)
+    with page.expect_navigation(url="**/status"):
+        page.click('button[name="action"][value="submit"]')
+    context.set_offline(True)
+    page.go_back()
+    page.wait_for_selector("#assessment-form")
+    page.wait_for_function(
+        """() => document.querySelector('[data-message="status"]').textContent.includes("Phiếu đã được gửi")""")
+    assert page.locator("[data-status-badge]").inner_text() == "Đã gửi"
+    assert page.locator('[data-live="total"]').inner_text() == "80"
+    assert page.locator('input[name="answer-1"][value="8"]').is_disabled()
+    assert not page.locator('button[name="action"][value="submit"]').is_visible()
+    context.set_offline(False)
+
+
 @pytest.fixture
 def bfcache_context(playwright, site):  # type: ignore[no-untyped-def]
     """A browser that keeps pages for Back (Playwright turns the back/forward cache off by default)."""

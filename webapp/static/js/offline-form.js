@@ -32,7 +32,8 @@ const TEXT = {
   restored: "Đã khôi phục câu trả lời lưu trên máy lần trước.",
   withdrawn: "Đã rút phiếu khỏi hàng gửi. Sửa xong, bấm “Gửi phiếu” để gửi lại.",
   sent: "Đã gửi",
-  submitted: (label) => `Phiếu đã được gửi (${label}). Trang này không sửa được phiếu nữa.`,
+  sentBadge: "Đã gửi",
+  submitted: (label) => `Phiếu đã được gửi${label ? ` (${label})` : ""}. Trang này không sửa được phiếu nữa.`,
   statusLink: "Xem trạng thái phiếu",
   login: "Phiên đăng nhập đã hết. Câu trả lời vẫn lưu trên máy; hãy đăng nhập lại để gửi.",
   loginLink: "Đăng nhập lại",
@@ -243,7 +244,7 @@ function showSubmitted(body) {
   apply({ answers: body.answers || {}, notes: body.notes || {} });
   const badge = document.querySelector("[data-status-badge]");
   if (badge) {
-    badge.textContent = body.status_label;
+    badge.textContent = body.status_label || TEXT.sentBadge;
     badge.className = `badge ${body.status}`;
   }
   clear("autosave");
@@ -384,10 +385,26 @@ function onSubmit(event) {
 
 // Start ----------------------------------------------------------------------------------
 
+// The form was sent from this phone. This page is a copy from before (offline Back): say so.
+// A page rendered later (the form was withdrawn or returned since) forgets the note.
+async function sentEarlier() {
+  if (!draft || !draft.sent) return false;
+  const { sent, base_rendered_at: base } = draft;
+  draft = null;
+  if (renderedAt > (base || 0)) {
+    await store.deleteDraft(assessmentId);
+    return false;
+  }
+  showSubmitted({ status: "submitted", status_label: null, answers: sent.answers, notes: sent.notes });
+  return true;
+}
+
 async function start() {
   draft = (await store.getDraft(assessmentId)) || null;
   const waiting = await store.queued(assessmentId);
-  if (waiting.length) {
+  if (await sentEarlier()) {
+    // locked; the server's answer below gives the current status when there is a network
+  } else if (waiting.length) {
     // The screen shows exactly what is about to be sent.
     apply(waiting[waiting.length - 1]);
     showQueued(waiting);

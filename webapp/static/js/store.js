@@ -5,7 +5,7 @@
 //
 // IndexedDB "cdht", two stores:
 //   drafts: {assessment_id, answers, notes, rev, synced_rev, synced_server_at,
-//            base_rendered_at, saved_at}
+//            base_rendered_at, saved_at}, or once sent {assessment_id, sent, base_rendered_at, ...}
 //   queue:  {client_id, assessment_id, answers, notes, queued_at, attempts, next_try_at,
 //            state: "waiting" | "login"}
 // Never a CSRF token, a password or a session cookie: the replay asks /api/csrf each time.
@@ -86,6 +86,23 @@
         draft.synced_server_at = savedAt || 0;
         await request(s.put(draft));
       }
+    });
+  }
+
+  // Once sent, the draft becomes a note of what was sent, so that an older copy of the form
+  // (shown offline through Back) can say so instead of looking like an open draft. Forgotten
+  // at logout like any synced draft (rev equals synced_rev).
+  function markSent(item, body) {
+    return run("drafts", "readwrite", async (s) => {
+      const draft = await request(s.get(String(item.assessment_id)));
+      await request(s.put({
+        assessment_id: String(item.assessment_id),
+        sent: { status_url: (body && body.status_url) || "", answers: item.answers, notes: item.notes },
+        base_rendered_at: (draft && draft.base_rendered_at) || 0,
+        rev: 0,
+        synced_rev: 0,
+        saved_at: Date.now(),
+      }));
     });
   }
 
@@ -226,7 +243,7 @@
     const body = await readJson(response);
     if (response.ok) {
       await removeQueued(item.client_id);
-      await deleteDraft(item.assessment_id);
+      await markSent(item, body);
       return { kind: "sent", item, body };
     }
     if (response.status === 409 || response.status === 422) {
