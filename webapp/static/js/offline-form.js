@@ -33,7 +33,9 @@ const TEXT = {
   withdrawn: "Đã rút phiếu khỏi hàng gửi. Sửa xong, bấm “Gửi phiếu” để gửi lại.",
   sent: "Đã gửi",
   sentBadge: "Đã gửi",
-  submitted: (label) => `Phiếu đã được gửi${label ? ` (${label})` : ""}. Trang này không sửa được phiếu nữa.`,
+  submitted: (label) => (label
+    ? `Phiếu đã được gửi. Trạng thái hiện tại: ${label}. Trang này không còn sửa được phiếu.`
+    : "Phiếu đã được gửi từ máy này. Trang này không còn sửa được phiếu."),
   statusLink: "Xem trạng thái phiếu",
   login: "Phiên đăng nhập đã hết. Câu trả lời vẫn lưu trên máy; hãy đăng nhập lại để gửi.",
   loginLink: "Đăng nhập lại",
