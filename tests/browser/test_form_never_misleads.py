@@ -117,6 +117,26 @@ def test_queued_submission_locks_the_form_and_sua_lai_withdraws_it(new_context, 
     assert a.self_total == 82  # the edit made after "Sửa lại" is what the server holds
 
 
+def test_a_second_tab_locks_when_the_form_is_queued_in_another(new_context, site, member):
+    key = member()
+    context = new_context(user=key)
+    first = open_form(context, site, key)
+    second = context.new_page()
+    second.goto(f"/assess/{site.ids[key + '_assessment']}")
+    second.wait_for_selector("#assessment-form.stepped")
+    context.set_offline(True)
+    answer_all(first, 8)
+    first.click('button[name="action"][value="submit"]')
+    first.locator("#queue-banner").wait_for(state="visible")
+
+    # The member comes back to the other tab: it shows the queued answers, locked.
+    second.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    second.locator("#queue-banner").wait_for(state="visible")
+    assert second.is_checked('input[name="answer-10"][value="8"]')
+    assert second.locator('input[name="answer-10"][value="8"]').is_disabled()
+    context.set_offline(False)
+
+
 def test_an_error_and_the_login_message_stay_while_autosave_reports(new_context, site, member):
     key = member()
     context = new_context(user=key)

@@ -287,6 +287,18 @@ async function showQueue() {
   return waiting;
 }
 
+// Match the lock to the queue, which other tabs and the worker change too.
+async function syncQueueState() {
+  if (serverClosed) return;
+  const waiting = await store.queued(assessmentId);
+  if (waiting.length && !locked) {
+    await flush();
+    apply(waiting[waiting.length - 1]); // the screen shows what is about to be sent
+  }
+  if (waiting.length) await showQueue();
+  else if (locked) unlock();
+}
+
 function handle(results) {
   for (const result of results) {
     if (String(result.assessment_id || (result.item && result.item.assessment_id)) !== assessmentId) {
@@ -432,10 +444,11 @@ async function start() {
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return; // a fresh load is checked below
     recheckStatus();
-    showQueue().then((left) => { if (!left.length && !serverClosed && locked) unlock(); });
+    syncQueueState();
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") flush();
+    else syncQueueState(); // another tab may have queued or withdrawn this form meanwhile
   });
   window.addEventListener("online", () => {
     replayNow(true);
