@@ -287,6 +287,15 @@ async function showQueue() {
   return waiting;
 }
 
+// The queue no longer holds this form although this page is locked: another tab or the
+// worker sent (or had it refused) meanwhile. The server says which.
+async function afterQueueChange() {
+  const left = await showQueue();
+  if (left.length || !locked || serverClosed) return;
+  await recheckStatus();
+  if (!serverClosed) unlock();
+}
+
 // Match the lock to the queue, which other tabs and the worker change too.
 async function syncQueueState() {
   if (serverClosed) return;
@@ -328,7 +337,7 @@ async function replayNow(force = true) {
   replaying = true;
   try {
     const results = await store.replay({ force });
-    if (!handle(results)) await showQueue();
+    if (!handle(results)) await afterQueueChange();
   } finally {
     replaying = false;
   }
@@ -456,7 +465,7 @@ async function start() {
   });
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data && event.data.type === "REPLAYED" && !handle(event.data.results)) showQueue();
+      if (event.data && event.data.type === "REPLAYED" && !handle(event.data.results)) afterQueueChange();
     });
   }
   if (waiting.length) await replayNow(true);
