@@ -100,8 +100,7 @@ def test_offline_submission_is_sent_once(new_context, site, helpers):
     page.wait_for_function(
         "() => document.getElementById('offline-status').textContent.includes('đã lưu trên máy')")
     page.click('button[name="action"][value="submit"]')
-    page.wait_for_function(
-        "() => document.getElementById('offline-status').textContent.includes('Đang chờ gửi')")
+    page.locator("#queue-banner").wait_for(state="visible")  # queued: the form is locked under a banner
     helpers.screenshot(page, "form-waiting-offline")
     queued = page.evaluate(QUEUE)
     assert len(queued) == 1

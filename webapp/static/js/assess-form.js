@@ -37,6 +37,7 @@ function showLiveScore(criteriaSet) {
   verdict.textContent = result.achieved ? "Đủ điều kiện đạt" : "Chưa đủ điều kiện";
   verdict.className = `badge ${result.achieved ? "ok" : "wait"}`;
   const list = box.querySelector('[data-live="reasons"]');
+  box.querySelector('[data-live="reasons-box"]').hidden = result.reasons.length === 0;
   list.replaceChildren(...result.reasons.map((r) => {
     const item = document.createElement("li");
     item.dataset.code = r.code;
@@ -45,21 +46,58 @@ function showLiveScore(criteriaSet) {
   }));
 }
 
+// Where a member left off is kept on this phone (a step number is not personal data).
+function stepKey() {
+  return `cdht-step-${form.dataset.assessmentId}`;
+}
+
+function rememberedStep() {
+  try {
+    const value = localStorage.getItem(stepKey());
+    return value === null ? null : Number.parseInt(value, 10);
+  } catch (_error) {
+    return null; // private mode
+  }
+}
+
+function remember(position) {
+  try { localStorage.setItem(stepKey(), String(position)); } catch (_error) { /* private mode */ }
+}
+
+// The step to open: one with an error; on a returned form, the first index the head commented
+// on; on a draft, the step where work stopped (remembered here, else the first step with an
+// unanswered index, else the last step, where the form is sent).
+function openingStep(steps) {
+  const holding = (selector) => steps.findIndex((step) => step.querySelector(selector));
+  const withError = holding(".has-error");
+  if (withError >= 0) return { position: withError, target: null }; // the page's message is on top
+  if (form.dataset.status === "returned") {
+    const commented = holding("[data-head-comment]");
+    if (commented >= 0) return { position: commented, target: steps[commented].querySelector("[data-head-comment]") };
+    return { position: 0, target: null };
+  }
+  const { answers } = readForm(form);
+  const remembered = rememberedStep();
+  if (remembered !== null && remembered >= 0 && remembered < steps.length) return { position: remembered, target: null };
+  const open = steps.findIndex((step) => Array.from(step.querySelectorAll("fieldset.index-item"))
+    .some((item) => answers[item.id.replace(/^index-/, "")] === null));
+  return { position: open >= 0 ? open : steps.length - 1, target: null };
+}
+
 function setUpSteps() {
   const steps = Array.from(form.querySelectorAll("fieldset.step"));
   if (steps.length < 2) return;
   const progress = form.querySelector("[data-step-progress]");
   const number = form.querySelector("[data-step-number]");
   const bar = form.querySelector("[data-step-bar]");
-  // Open the first step holding an error, so the member sees what to fix.
-  const firstError = steps.findIndex((step) => step.querySelector(".has-error"));
-  let current = firstError >= 0 ? firstError : 0;
+  let current = 0;
 
   function show(position, focus) {
     current = Math.max(0, Math.min(steps.length - 1, position));
     steps.forEach((step, i) => { step.hidden = i !== current; });
     number.textContent = String(current + 1);
     bar.style.width = `${Math.round(((current + 1) / steps.length) * 100)}%`;
+    if (form.dataset.status !== "returned") remember(current);
     if (focus) {
       const legend = steps[current].querySelector("legend");
       legend.setAttribute("tabindex", "-1");
@@ -82,7 +120,15 @@ function setUpSteps() {
     const step = event.target.closest("fieldset.step");
     if (step) show(steps.indexOf(step), false);
   }, true);
-  show(current, false);
+  // The offline layer points at an index to fix (unanswered, evidence missing).
+  form.addEventListener("cdht:reveal", (event) => {
+    const step = event.target.closest("fieldset.step");
+    if (step) show(steps.indexOf(step), false);
+    event.target.scrollIntoView({ block: "start" });
+  });
+  const opening = openingStep(steps);
+  show(opening.position, false);
+  if (opening.target) opening.target.scrollIntoView({ block: "start" });
 }
 
 function setUpCounters() {

@@ -47,3 +47,26 @@ export function writeForm(form, saved) {
 export function isFieldName(name) {
   return /^(answer|note)-/.test(name || "");
 }
+
+// Indices still without a score, in the order of the form.
+export function unanswered(fields) {
+  return Object.entries(fields.answers).filter(([, value]) => value === null).map(([code]) => code);
+}
+
+// Indices whose criteria file requires evidence (the note's data-evidence-required) that claim
+// points without a note: the server refuses such a submission, so the page says so first.
+export function withoutEvidence(form, fields) {
+  return Object.entries(fields.answers)
+    .filter(([code, value]) => {
+      const area = form.elements[`note-${code}`];
+      return value && area && area.hasAttribute("data-evidence-required") && !area.value.trim();
+    })
+    .map(([code]) => code);
+}
+
+// Lock or unlock the answers and notes (a queued or submitted form is not edited in place).
+// Step navigation stays usable, so the member can still read every answer.
+export function lockFields(form, locked) {
+  for (const item of form.querySelectorAll("fieldset.index-item")) item.disabled = locked;
+  form.classList.toggle("locked", locked);
+}

@@ -5,7 +5,7 @@
 //
 // IndexedDB "cdht", two stores:
 //   drafts: {assessment_id, answers, notes, rev, synced_rev, synced_server_at,
-//            base_rendered_at, saved_at}
+//            base_rendered_at, saved_at}, or once sent {assessment_id, sent, base_rendered_at, ...}
 //   queue:  {client_id, assessment_id, answers, notes, queued_at, attempts, next_try_at,
 //            state: "waiting" | "login"}
 // Never a CSRF token, a password or a session cookie: the replay asks /api/csrf each time.
@@ -89,6 +89,23 @@
     });
   }
 
+  // Once sent, the draft becomes a note of what was sent, so that an older copy of the form
+  // (shown offline through Back) can say so instead of looking like an open draft. Forgotten
+  // at logout like any synced draft (rev equals synced_rev).
+  function markSent(item, body) {
+    return run("drafts", "readwrite", async (s) => {
+      const draft = await request(s.get(String(item.assessment_id)));
+      await request(s.put({
+        assessment_id: String(item.assessment_id),
+        sent: { status_url: (body && body.status_url) || "", answers: item.answers, notes: item.notes },
+        base_rendered_at: (draft && draft.base_rendered_at) || 0,
+        rev: 0,
+        synced_rev: 0,
+        saved_at: Date.now(),
+      }));
+    });
+  }
+
   // Queue ----------------------------------------------------------------------------------
 
   function queued(assessmentId) {
@@ -142,7 +159,7 @@
     const response = await fetch("/api/csrf", {
       credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store",
     });
-    if (!response.ok) return { status: response.status };
+    if (!response.ok) return { status: response.status, response };
     const body = await response.json();
     return { status: response.status, token: body.csrf_token };
   }
@@ -153,7 +170,8 @@
   }
 
   // Send JSON with the page's token; a 400 (a token from a page cached long ago) is retried
-  // once with a fresh one.
+  // once with a fresh one. When no fresh token is given (the session has ended: 401), that
+  // answer is returned, so the page can ask the member to log in again.
   async function sendJson(url, method, payload) {
     const send = (token) => fetch(url, {
       method,
@@ -166,8 +184,14 @@
     if (response.status === 400) {
       const fresh = await freshToken();
       if (fresh.token) response = await send(fresh.token);
+      else if (fresh.status === 401 || fresh.status === 403) response = fresh.response;
     }
     return response;
+  }
+
+  // A GET of the member's own data, never from a cache (the page re-checks the status).
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
   }
 
   async function readJson(response) {
@@ -219,7 +243,7 @@
     const body = await readJson(response);
     if (response.ok) {
       await removeQueued(item.client_id);
-      await deleteDraft(item.assessment_id);
+      await markSent(item, body);
       return { kind: "sent", item, body };
     }
     if (response.status === 409 || response.status === 422) {
@@ -250,18 +274,31 @@
     return results;
   }
 
-  // Replay the queue once at a time across tabs and the worker (Web Locks where available;
+  // One replay or withdrawal at a time across tabs and the worker (Web Locks where available;
   // the server's idempotency on client_id covers browsers without them).
-  function replay(options) {
+  function exclusive(work) {
     const locks = root.navigator && root.navigator.locks;
-    if (locks && typeof locks.request === "function") {
-      return locks.request("cdht-replay", () => replayUnlocked(options));
-    }
-    return replayUnlocked(options);
+    if (locks && typeof locks.request === "function") return locks.request("cdht-replay", work);
+    return work();
+  }
+
+  function replay(options) {
+    return exclusive(() => replayUnlocked(options));
+  }
+
+  // "Sửa lại": take the assessment's queued submissions back so the member can edit. Waits for
+  // a replay under way, so an item is either sent or withdrawn, never both. Returns the
+  // withdrawn items (none when it was sent or refused meanwhile).
+  function withdraw(assessmentId) {
+    return exclusive(async () => {
+      const items = await queued(assessmentId);
+      for (const item of items) await removeQueued(item.client_id);
+      return items;
+    });
   }
 
   root.CDHTStore = {
     getDraft, putDraft, deleteDraft, markSynced, queued, enqueue, putQueued, removeQueued,
-    pruneSynced, replay, uuid, sendJson,
+    pruneSynced, replay, withdraw, uuid, sendJson, getJson,
   };
 })(self);
