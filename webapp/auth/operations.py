@@ -205,17 +205,35 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 
 def delete_account(session: Session, user: User) -> None:
-    """Erase the account and its assessments; roster lines stay, detached, for the unit.
+    """Erase the account, its assessments and the roster lines the member created themselves.
 
-    The unit's list keeps the name and contact its head entered (it is the unit's
-    denominator). Audit events stay without a link to the person: the database sets their
-    actor to NULL when the account goes.
+    A line the member's own drive join created holds only what they typed: it goes, so
+    nobody who later registers with the same phone can inherit it. A line the head entered is
+    the unit's denominator: it stays, detached, with the name and contact the head entered.
+    Audit events stay without a link to the person: the database sets their actor to NULL when
+    the account goes.
     """
-    for membership in roster_lines(session, user):
+    lines = roster_lines(session, user)
+    own = _lines_joined_by(session, user, [m.id for m in lines])
+    for membership in lines:
         if membership.assessment is not None:
             session.delete(membership.assessment)  # answers go with it
         membership.user = None
+        if membership.id in own:
+            audit.record(session, None, membership, "roster_remove", reason="account_deleted")
+            session.delete(membership)
     audit.record(session, None, user, "account_deleted")
     session.flush()
     session.delete(user)
     session.flush()
+
+
+def _lines_joined_by(session: Session, user: User, membership_ids: list[int]) -> set[int]:
+    """Of these roster lines, those the member's own drive join created (the audit says so)."""
+    if not membership_ids:
+        return set()
+    return set(session.scalars(
+        select(AuditEvent.subject_id).where(
+            AuditEvent.subject_type == Membership.__tablename__,
+            AuditEvent.subject_id.in_(membership_ids),
+            AuditEvent.action == "drive_join", AuditEvent.actor_id == user.id)))

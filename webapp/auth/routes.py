@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -15,8 +16,9 @@ from ..errors import DomainError
 from ..forms import ConfirmForm
 from ..models import Membership, User
 from ..roster.operations import match_memberships
+from ..security import wants_json
 from ..templating import VIETNAM
-from . import operations
+from . import operations, throttle
 from .forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
@@ -105,16 +107,36 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
+        keys = [throttle.account_key(form.contact.data), throttle.address_key(request.remote_addr)]
+        until = throttle.blocked_until(db.session, keys)
+        if until is not None:
+            return _too_many_attempts(form, until)
         user = operations.authenticate(db.session, form.contact.data, form.password.data)
         if user is not None:
+            throttle.clear(db.session, keys[0])
             _begin_session(user, remember=bool(form.remember.data))
             _announce_matches(match_memberships(db.session, user))
             return _go_on()
+        throttle.record_failure(db.session, keys)
+        # The failure must be counted although the answer (422) rolls the request back.
+        db.session.commit()
         failed = True
     status = 422 if (failed or form.errors) else 200
     return render_template(
         "auth/login.html", form=form, next=_next_url(), failed_message=LOGIN_FAILED if failed else None
     ), status
+
+
+def _too_many_attempts(form: LoginForm, until: datetime) -> ResponseReturnValue:
+    """Refused before the password is checked: a clear time to come back, and a 429."""
+    wait = max(1, -(-int((until - operations.utcnow()).total_seconds()) // 60))
+    message = (f"Bạn đã nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau "
+               f"{until.astimezone(VIETNAM):%H:%M} (khoảng {wait} phút nữa).")
+    headers = {"Retry-After": str(wait * 60)}
+    if wants_json():
+        return jsonify(error=message, retry_after=wait * 60), 429, headers
+    return render_template("auth/login.html", form=form, next=_next_url(),
+                           failed_message=message), 429, headers
 
 
 @bp.post("/logout")

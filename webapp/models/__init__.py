@@ -7,10 +7,11 @@ from .criteria_versions import CriteriaVersion
 from .drives import Drive
 from .people import Role, RoleGrant, User
 from .roster import Membership
+from .throttle import LoginThrottle
 from .years import AssessmentYear, Target, YearKind
 
 __all__ = [
     "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
-    "CriteriaVersion", "Drive", "Membership", "Role", "RoleGrant", "Target", "Unit", "UnitKind",
+    "CriteriaVersion", "Drive", "LoginThrottle", "Membership", "Role", "RoleGrant", "Target", "Unit", "UnitKind",
     "User", "YearKind", "utcnow",
 ]
