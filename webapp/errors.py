@@ -82,9 +82,15 @@ def handle_csrf_error(_error: CSRFError) -> ResponseReturnValue:
     return render_error(400, *CSRF_MESSAGE)
 
 
+# PostgreSQL: lock_not_available, deadlock_detected: another writer held what this one needed.
+BUSY_SQLSTATES = frozenset({"55P03", "40P01"})
+
+
 def handle_database_busy(error: OperationalError) -> ResponseReturnValue:
-    """The embedded database stayed locked past the busy timeout: try again, never a 500."""
-    if "locked" not in str(error.orig):
+    """The database stayed locked past its timeout (SQLite's busy timeout, a PostgreSQL lock
+    timeout or deadlock): try again, never a 500."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if "locked" not in str(error.orig) and sqlstate not in BUSY_SQLSTATES:
         return handle_unexpected(error)
     db.give_up_writing()
     current_app.logger.warning("Database busy: %s", error.orig)
