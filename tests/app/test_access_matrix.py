@@ -88,6 +88,7 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
                                                                                 c.assessment.id), EVERYONE),
     "review.index": ("GET", lambda c, d: "/review/", HEADS),
     "review.queue": ("GET", lambda c, d: f"/units/{c.unit.id}/queue", REVIEWERS),
+    "review.confirm_selected": ("POST", lambda c, d: f"/units/{c.unit.id}/queue/confirm", REVIEWERS),
     "review.scan": ("GET", lambda c, d: "/scan/" + tokens.make_token(tokens.MEMBER_QR, c.assessment.id),
                     REVIEWERS),
     "review.review": ("GET", lambda c, d: f"/review/{c.assessment.id}", REVIEWERS),

@@ -112,8 +112,8 @@ def test_queue_query_count_does_not_grow_with_rows(app, db_session, login, scene
 
 def test_start_page_card_and_nav_for_heads(login, scene):
     page = login(scene.head).get("/").get_data(as_text=True)
-    assert "Hàng chờ xác nhận" in page
+    assert "Phiếu chờ xác nhận" in page
     assert f'href="/units/{scene.unit.id}/queue"' in page
     assert "Chờ xác nhận" in page and "Trong danh sách" in page
     member_page = login(scene.member).get("/").get_data(as_text=True)
-    assert "Hàng chờ xác nhận" not in member_page
+    assert "Phiếu chờ xác nhận" not in member_page

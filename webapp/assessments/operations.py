@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -173,6 +175,44 @@ def confirm(session: Session, head: User, assessment: Assessment, expected_versi
         assessment.confirmed_achieved = result.achieved
         _decide(session, head, assessment, "confirm", S.CONFIRMED, None)
     return assessment
+
+
+@dataclass
+class BulkOutcome:
+    """What `confirm_many` did: the assessments it confirmed, and why it left the others."""
+
+    confirmed: list[Assessment] = field(default_factory=list)
+    skipped: list[tuple[Assessment, str]] = field(default_factory=list)
+
+
+OWN_ASSESSMENT = "Không thể tự xác nhận phiếu của chính mình."
+
+
+def confirm_many(session: Session, head: User, unit_id: int, picks: Mapping[int, int]) -> BulkOutcome:
+    """Confirm the picked assessments of one unit at the members' own points, in one transaction.
+
+    `picks` maps an assessment id to the version the head saw. One that changed since (another
+    head acted, the member withdrew) is reported in `skipped` and left as it is; ids outside the
+    unit are ignored, so a forged form cannot reach another unit. Each confirmation is audited.
+    """
+    found = session.scalars(
+        select(Assessment).join(Membership, Assessment.membership_id == Membership.id)
+        .where(Assessment.id.in_(list(picks)), Membership.unit_id == unit_id)
+        .order_by(Membership.full_name, Assessment.id)
+        .with_for_update(of=Assessment)
+    ).all()
+    outcome = BulkOutcome()
+    for assessment in found:
+        if assessment.membership.user_id == head.id:
+            outcome.skipped.append((assessment, OWN_ASSESSMENT))
+            continue
+        try:
+            confirm(session, head, assessment, picks[assessment.id])
+        except DomainError as error:
+            outcome.skipped.append((assessment, error.message))
+        else:
+            outcome.confirmed.append(assessment)
+    return outcome
 
 
 def return_for_correction(session: Session, head: User, assessment: Assessment, expected_version: int,

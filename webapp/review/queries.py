@@ -42,6 +42,19 @@ class QueueRow:
     self_achieved: bool | None
     submitted_at: datetime | None
     decided_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class SectionGroup:
+    """The waiting assessments of one class or department, for confirming them together."""
+
+    section: str | None
+    rows: list[QueueRow]
+
+    @property
+    def preselected(self) -> int:
+        return sum(1 for row in self.rows if row.self_achieved)
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,7 @@ def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:
         select(
             Assessment.id, Membership.full_name, Membership.section, Membership.appendix,
             AssessmentYear.label, Assessment.self_total, Assessment.self_achieved,
-            Assessment.submitted_at, Assessment.decided_at,
+            Assessment.submitted_at, Assessment.decided_at, Assessment.version,
         )
         .join(Membership, Assessment.membership_id == Membership.id)
         .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
@@ -85,6 +98,15 @@ def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters
     """Submitted assessments waiting for the head, oldest first."""
     query = _open_unit_rows(unit_id, filters).where(Assessment.status == S.SUBMITTED)
     return _rows(session, query.order_by(Assessment.submitted_at, Assessment.id))
+
+
+def by_section(rows: list[QueueRow]) -> list[SectionGroup]:
+    """The rows per class or department (by name, those without one last), each kept in order."""
+    groups: dict[str | None, list[QueueRow]] = {}
+    for row in rows:
+        groups.setdefault(row.section, []).append(row)
+    ordered = sorted(groups, key=lambda section: (section is None, section or ""))
+    return [SectionGroup(section, groups[section]) for section in ordered]
 
 
 def returned(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),

@@ -21,9 +21,11 @@ from ..assessments import operations
 from ..assessments.queries import ASSESSMENT_PAGE
 from ..db import db
 from ..errors import DomainError, fail
+from ..forms import ConfirmForm
+from ..inputs import parse_id
 from ..models import Assessment, AssessmentStatus, Membership, Unit
 from . import queries
-from .forms import DecisionForm, RevokeForm, decision_form
+from .forms import STALE_PAGE, DecisionForm, RevokeForm, decision_form
 
 bp = Blueprint("review", __name__)
 
@@ -82,12 +84,44 @@ def queue(unit: Unit) -> ResponseReturnValue:
     """Submitted assessments of one unit waiting for confirmation, oldest first."""
     filters = _filters()
     appendices, sections = queries.filter_choices(db.session, unit.id)
+    waiting = queries.waiting(db.session, unit.id, filters)
     return render_template(
         "review/queue.html", unit=unit, filters=filters, appendices=appendices, sections=sections,
-        waiting=queries.waiting(db.session, unit.id, filters),
+        waiting=waiting, groups=queries.by_section(waiting), bulk_form=ConfirmForm(),
         returned=queries.returned(db.session, unit.id, filters),
         counts=queries.status_counts(db.session, unit.id, filters), statuses=list(S),
     )
+
+
+@bp.post("/units/<int:unit_id>/queue/confirm")
+@allow(can_review_unit, load=Unit)
+def confirm_selected(unit: Unit) -> ResponseReturnValue:
+    """Confirm the ticked assessments of the queue at the members' own points, in one go."""
+    back = redirect(url_for("review.queue", unit_id=unit.id, **_filters().as_args()))  # type: ignore[arg-type]
+    if not ConfirmForm().validate_on_submit():
+        flash(STALE_PAGE, "error")
+        return back
+    picks = _picks(request.form.getlist("pick"))
+    if not picks:
+        flash("Bạn chưa chọn phiếu nào để xác nhận.", "warning")
+        return back
+    outcome = operations.confirm_many(db.session, current_user, unit.id, picks)
+    if outcome.confirmed:
+        flash(f"Đã xác nhận {len(outcome.confirmed)} phiếu.", "success")
+    for assessment, message in outcome.skipped:
+        flash(f"Chưa xác nhận phiếu của {assessment.membership.full_name}: {message}", "warning")
+    return back
+
+
+def _picks(values: list[str]) -> dict[int, int]:
+    """`id:version` pairs from the ticked boxes; a malformed one is ignored (never a traceback)."""
+    picks = {}
+    for value in values:
+        raw_id, _, raw_version = value.partition(":")
+        assessment_id, version = parse_id(raw_id), parse_id(raw_version)
+        if assessment_id is not None and version is not None:
+            picks[assessment_id] = version
+    return picks
 
 
 @bp.get("/scan/<token>")
