@@ -30,7 +30,7 @@ def test_confirm_many_confirms_at_the_members_points_and_audits_each(db_session,
 
     outcome = operations.confirm_many(db_session, scene.head, scene.unit.id, picks)
 
-    assert outcome.confirmed == [second, first] and outcome.skipped == []  # by name
+    assert outcome.confirmed == [first, second] and outcome.skipped == []
     for assessment in (first, second):
         assert assessment.status is S.CONFIRMED and assessment.decided_by == scene.head
         assert assessment.head_total == assessment.self_total and assessment.confirmed_achieved is True

@@ -194,11 +194,23 @@ def confirm_many(session: Session, head: User, unit_id: int, picks: Mapping[int,
     `picks` maps an assessment id to the version the head saw. One that changed since (another
     head acted, the member withdrew) is reported in `skipped` and left as it is; ids outside the
     unit are ignored, so a forged form cannot reach another unit. Each confirmation is audited.
+    Two heads at once: PostgreSQL makes the second wait on the row locks; on SQLite the second
+    cannot take the write lock it needs after reading, so it starts afresh once the first has
+    committed (as `submit` does) and reports what the first one confirmed.
     """
+    try:
+        return _confirm_many(session, head, unit_id, picks)
+    except OperationalError:
+        session.rollback()
+        session.connection(execution_options={WRITE_LOCK: True})
+        return _confirm_many(session, head, unit_id, picks)
+
+
+def _confirm_many(session: Session, head: User, unit_id: int, picks: Mapping[int, int]) -> BulkOutcome:
     found = session.scalars(
         select(Assessment).join(Membership, Assessment.membership_id == Membership.id)
         .where(Assessment.id.in_(list(picks)), Membership.unit_id == unit_id)
-        .order_by(Membership.full_name, Assessment.id)
+        .order_by(Assessment.id)  # one order for everyone, so two heads' row locks cannot deadlock
         .with_for_update(of=Assessment)
     ).all()
     outcome = BulkOutcome()
