@@ -69,7 +69,8 @@ def test_the_2026_scale_takes_every_whole_number(db_session, make_assessment):
 def test_head_confirms_on_own_points_and_every_change_is_audited(db_session, make_assessment, make_user):
     head = make_user(full_name="Hiệu trưởng")
     assessment = make_assessment(points=8, submit=True)
-    operations.confirm(db_session, head, assessment, assessment.version, head_values={"4": 0})
+    operations.confirm(db_session, head, assessment, assessment.version, head_values={"4": 0},
+                       comments={"4": "Chưa có minh chứng"})
     assert assessment.status is S.CONFIRMED
     assert assessment.head_total == 72 and assessment.confirmed_achieved is False
     actions = [(e.action, e.from_status, e.to_status) for e in _events(db_session, assessment)]

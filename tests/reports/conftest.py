@@ -150,6 +150,7 @@ def _play(session, outcome: str, member, line, head) -> None:
         if outcome == "revoked":
             operations.revoke(session, head, assessment, assessment.version, "Khai sai")
     elif outcome == "confirmed_fail":
-        operations.confirm(session, head, assessment, assessment.version, _answers(5))
+        operations.confirm(session, head, assessment, assessment.version, _answers(5),
+                           dict.fromkeys(_answers(5), "Chưa đủ minh chứng cho mức tự chấm"))
     elif outcome == "rejected":
         operations.reject(session, head, assessment, assessment.version, "Không đủ minh chứng")

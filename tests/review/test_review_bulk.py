@@ -45,7 +45,8 @@ def test_confirm_many_reports_changed_ones_and_leaves_them_alone(db_session, sce
     picks = {a.id: a.version for a in (seen, withdrawn, taken)}
     # Meanwhile: one member withdraws to edit, another head confirms one with their own points.
     operations.withdraw(db_session, withdrawn.membership.user, withdrawn)
-    operations.confirm(db_session, scene.second_head, taken, taken.version, {"1": 10})
+    operations.confirm(db_session, scene.second_head, taken, taken.version, {"1": 10},
+                       {"1": "Có chứng chỉ tin học, đủ mức 10 điểm"})
 
     outcome = operations.confirm_many(db_session, scene.head, scene.unit.id, picks)
 

@@ -64,7 +64,8 @@ def test_confirm_with_default_points_scores_the_members_answers(db_session, logi
 
 def test_confirm_with_a_lowered_index_is_confirmed_but_not_achieved(db_session, login, scene):
     a = scene.assessment
-    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm", points={"4": 0}))
+    response = login(scene.head).post(f"/review/{a.id}", data=_form(
+        a, "confirm", points={"4": 0}, comments={"4": "Chưa có minh chứng tham gia hoạt động"}))
     assert response.status_code == 302
     db_session.expire_all()
     assert a.status is S.CONFIRMED
@@ -74,6 +75,31 @@ def test_confirm_with_a_lowered_index_is_confirmed_but_not_achieved(db_session, 
     assert "Chưa đạt danh hiệu" in page and "72" in page
     assert any(reason["index_code"] == "4" for reason in a.head_result["reasons"])
     assert "Thu hồi danh hiệu" in page
+
+
+def test_changed_points_need_a_comment_on_that_index(db_session, login, scene):
+    a = scene.assessment
+    response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm", points={"4": 0}))
+    assert response.status_code == 422
+    assert "Bạn đã chấm chỉ số 4 khác với điểm tự đánh giá" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED and a.answers_by_index()["4"].head_value is None
+
+
+def test_the_operation_refuses_changed_points_without_a_comment(db_session, scene):
+    from webapp.assessments import operations
+    from webapp.errors import DomainError
+
+    a = scene.assessment
+    try:
+        operations.confirm(db_session, scene.head, a, a.version, {"4": 0}, {"4": "   "})
+    except DomainError as error:
+        assert error.field == "4"
+    else:
+        raise AssertionError("confirmed without saying why index 4 lost its points")
+    assert a.status is S.SUBMITTED
+    operations.confirm(db_session, scene.head, a, a.version, {"4": 8, "5": 8}, {})  # unchanged: no comment needed
+    assert a.status is S.CONFIRMED
 
 
 def test_return_with_comments_stores_them_for_the_member(db_session, login, scene):

@@ -165,8 +165,12 @@ def withdraw(session: Session, member: User, assessment: Assessment) -> Assessme
 
 def confirm(session: Session, head: User, assessment: Assessment, expected_version: int,
             head_values: Values | None = None, comments: Mapping[str, str] | None = None) -> Assessment:
-    """The head confirms: the result is scored on the head's points (default: the member's)."""
+    """The head confirms: the result is scored on the head's points (default: the member's).
+
+    Points that differ from the member's need a comment on that index: the member reads why.
+    """
     _require_decidable(assessment, expected_version)
+    _require_comments_on_changes(assessment, head_values or {}, comments or {})
     with _changing(session):
         _store_head_answers(assessment, head_values or {}, comments or {})
         result = _score(criteria_of(assessment), {a.index_code: a.head_value for a in assessment.answers})
@@ -376,6 +380,19 @@ def _answers_upsert(session: Session) -> Any:
         index_elements=[Answer.assessment_id, Answer.index_code],
         set_={"self_value": statement.excluded.self_value, "evidence_note": statement.excluded.evidence_note},
     )
+
+
+def changed_points_message(code: str) -> str:
+    return (f"Bạn đã chấm chỉ số {code} khác với điểm tự đánh giá; "
+            "vui lòng ghi nhận xét để người tự đánh giá biết lý do.")
+
+
+def _require_comments_on_changes(assessment: Assessment, values: Values, comments: Mapping[str, str]) -> None:
+    checked, cleaned = _checked(assessment, values, comments)
+    for answer in assessment.answers:
+        given = checked.get(answer.index_code)
+        if given is not None and given != answer.self_value and not cleaned.get(answer.index_code):
+            raise DomainError(changed_points_message(answer.index_code), answer.index_code)
 
 
 def _store_head_answers(assessment: Assessment, values: Values, comments: Mapping[str, str]) -> None:
