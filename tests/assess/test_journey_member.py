@@ -129,7 +129,7 @@ def test_full_member_journey(appendix, world, login, db_session):
     # The head confirms: the status page links to the certificate.
     operations.confirm(db_session, head, assessment, assessment.version)
     page = client.get(f"{form_url}/status").get_data(as_text=True)
-    assert "Đã xác nhận" in page and "82/100" in page and "Xem giấy chứng nhận" in page
+    assert "Xác nhận đạt" in page and "82/100" in page and "Xem giấy chứng nhận" in page
     certificate = client.get(f"/certificate/{assessment.id}")
     assert certificate.status_code == 200
     text = certificate.get_data(as_text=True)

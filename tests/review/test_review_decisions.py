@@ -172,7 +172,7 @@ def test_two_heads_at_once_the_second_gets_a_conflict(db_session, login, scene, 
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "vừa được người khác thay đổi" in page
-    assert "Đã xác nhận" in page
+    assert "Xác nhận đạt" in page  # the status as it now stands
     db_session.expire_all()
     assert a.status is S.CONFIRMED and a.decided_by_id == scene.head.id
     assert a.decision_reason is None
@@ -275,3 +275,26 @@ def test_closed_year_cannot_be_decided(db_session, login, scene):
     assert "đã khoá" in response.get_data(as_text=True)
     db_session.expire_all()
     assert a.status is S.SUBMITTED
+
+
+def test_a_confirmation_reads_achieved_or_not_for_the_member_head_and_roster(db_session, login, scene):
+    from webapp.assessments import operations
+
+    a = scene.assessment
+    operations.confirm(db_session, scene.head, a, a.version, {"4": 0}, {"4": "Chưa có minh chứng"})
+    assert a.status is S.CONFIRMED and a.confirmed_achieved is False
+    status_page = login(scene.member).get(f"/assess/{a.id}/status").get_data(as_text=True)
+    assert "Xác nhận chưa đạt" in status_page
+    review_page = login(scene.head).get(f"/review/{a.id}").get_data(as_text=True)
+    assert "Xác nhận chưa đạt" in review_page
+    roster_page = login(scene.head).get(f"/units/{scene.unit.id}/roster").get_data(as_text=True)
+    assert "Xác nhận chưa đạt" in roster_page and "Xác nhận đạt<" not in roster_page
+
+
+def test_a_confirmation_that_reached_the_title_reads_achieved(db_session, login, scene):
+    from webapp.assessments import operations
+
+    a = scene.assessment
+    operations.confirm(db_session, scene.head, a, a.version)
+    page = login(scene.member).get(f"/assess/{a.id}/status").get_data(as_text=True)
+    assert "Xác nhận đạt" in page and "Xác nhận chưa đạt" not in page

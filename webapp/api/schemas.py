@@ -49,7 +49,7 @@ class AssessmentSchema(Schema):
 
     id = fields.Integer()
     status = fields.Function(lambda a: a.status.value)
-    status_label = fields.Function(lambda a: a.status.label)
+    status_label = fields.Function(lambda a: a.status_label)
     version = fields.Integer()
     answers = fields.Function(lambda a: {x.index_code: x.self_value for x in a.answers})
     notes = fields.Function(lambda a: {x.index_code: x.evidence_note or "" for x in a.answers})

@@ -75,6 +75,20 @@ class Assessment(Base):
         """Confirmed by the head as reaching the title (a revoked title no longer counts)."""
         return self.status is AssessmentStatus.CONFIRMED and bool(self.confirmed_achieved)
 
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: a confirmation says whether the title was reached."""
+        if self.status is AssessmentStatus.CONFIRMED and self.confirmed_achieved is not None:
+            return "Xác nhận đạt" if self.confirmed_achieved else "Xác nhận chưa đạt"
+        return self.status.label
+
+    @property
+    def badge_class(self) -> str:
+        """The badge's CSS class: the status code, and `not-achieved` for a confirmed failure."""
+        if self.status is AssessmentStatus.CONFIRMED and self.confirmed_achieved is False:
+            return "confirmed not-achieved"
+        return self.status.value
+
     def answers_by_index(self) -> dict[str, Answer]:
         return {answer.index_code: answer for answer in self.answers}
 
