@@ -298,3 +298,15 @@ def test_a_confirmation_that_reached_the_title_reads_achieved(db_session, login,
     operations.confirm(db_session, scene.head, a, a.version)
     page = login(scene.member).get(f"/assess/{a.id}/status").get_data(as_text=True)
     assert "Xác nhận đạt" in page and "Xác nhận chưa đạt" not in page
+
+
+def test_the_member_sees_the_heads_points_beside_their_own(db_session, login, scene):
+    from webapp.assessments import operations
+
+    a = scene.assessment
+    operations.confirm(db_session, scene.head, a, a.version, {"4": 0}, {"4": "Chưa có minh chứng"})
+    page = login(scene.member).get(f"/assess/{a.id}/status").get_data(as_text=True)
+    assert "Bạn tự chấm" in page and "Thủ trưởng xác nhận" in page
+    row = re.search(r'<tr class="changed">\s*<th scope="row">4</th>\s*<td>(\d+)</td>\s*<td><strong>(\d+)</strong>',
+                    page)
+    assert row is not None and row.groups() == ("8", "0")
