@@ -134,3 +134,12 @@ def test_an_aggregator_elsewhere_or_a_member_cannot_confirm_in_bulk(db_session, 
         assert login(outsider).post(f"/units/{scene.unit.id}/queue/confirm", data=pick).status_code == 403
     db_session.expire_all()
     assert scene.assessment.status is S.SUBMITTED
+
+
+def test_queue_counts_confirmed_achieved_and_not_apart(db_session, login, scene, person, make_assessment):
+    passed, failed = _class_of(make_assessment, person, scene, "10A2", ["Ngô Văn Đạt", "Ngô Thị Chưa"])
+    operations.confirm(db_session, scene.head, passed, passed.version)
+    operations.confirm(db_session, scene.head, failed, failed.version, {"4": 0}, {"4": "Chưa có minh chứng"})
+    page = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
+    assert re.search(r'>Xác nhận đạt</span> <strong>1</strong>', page)
+    assert re.search(r'>Xác nhận chưa đạt</span> <strong>1</strong>', page)

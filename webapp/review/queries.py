@@ -131,6 +131,19 @@ def status_counts(session: Session, unit_id: int,
     return counts
 
 
+def confirmed_split(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> tuple[int, int]:
+    """Confirmed assessments of the unit: (reached the title, did not)."""
+    query = (
+        select(Assessment.confirmed_achieved, func.count(Assessment.id))
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True), Assessment.status == S.CONFIRMED)
+        .group_by(Assessment.confirmed_achieved)
+    )
+    counts = {bool(achieved): total for achieved, total in session.execute(_filtered(query, filters))}
+    return counts.get(True, 0), counts.get(False, 0)
+
+
 def filter_choices(session: Session, unit_id: int) -> tuple[list[str], list[str]]:
     """The appendix groups and the sections present on the unit's rosters of open years."""
     query = (

@@ -90,6 +90,7 @@ def queue(unit: Unit) -> ResponseReturnValue:
         waiting=waiting, groups=queries.by_section(waiting), bulk_form=ConfirmForm(),
         returned=queries.returned(db.session, unit.id, filters),
         counts=queries.status_counts(db.session, unit.id, filters), statuses=list(S),
+        confirmed_split=queries.confirmed_split(db.session, unit.id, filters),
     )
 
 
