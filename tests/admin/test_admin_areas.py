@@ -122,7 +122,7 @@ def test_delete_refused_while_area_holds_things(admin_client, db_session, make_a
     city = make_area("Tỉnh A")
     ward = make_area("Xã B", parent=city)
     response = admin_client.post(f"/admin/areas/{city.id}/delete", follow_redirects=True)
-    assert "Không thể xoá “Tỉnh A” vì địa bàn này còn địa bàn cấp dưới" in response.get_data(as_text=True)
+    assert "Không thể xóa “Tỉnh A” vì địa bàn này còn địa bàn cấp dưới" in response.get_data(as_text=True)
 
     make_unit(ward)
     db_session.add(Target(year=make_year(), area=ward, appendix=None, percentage=Decimal("55")))
@@ -138,7 +138,7 @@ def test_delete_empty_area(admin_client, db_session, make_area):
     city = make_area("Tỉnh A")
     ward_id = make_area("Xã B", parent=city).id
     response = admin_client.post(f"/admin/areas/{ward_id}/delete", follow_redirects=True)
-    assert "Đã xoá địa bàn “Xã B”" in response.get_data(as_text=True)
+    assert "Đã xóa địa bàn “Xã B”" in response.get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(Area, ward_id) is None
 

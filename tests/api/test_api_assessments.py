@@ -285,7 +285,7 @@ def test_submit_in_a_closed_year_is_422(login, make_assessment, make_year, db_se
     reply = login(owner_of(a)).post(f"/api/assessments/{a.id}/submit",
                                     json={"client_id": str(uuid.uuid4()), "answers": answers(8)})
     assert reply.status_code == 422
-    assert "khoá" in reply.get_json()["message"]
+    assert "khóa" in reply.get_json()["message"]
 
 
 # CSRF -------------------------------------------------------------------------------------

@@ -30,26 +30,26 @@ def _refused(action, match: str) -> DomainError:
 def test_roster_actions_refuse_a_closed_year(closed, db_session):
     c = closed
     _refused(lambda: roster_ops.add_member(db_session, c.head, c.unit, c.year, "Người Mới", "0912000222", "V"),
-             "đã khoá")
-    _refused(lambda: roster_ops.update_member(db_session, c.head, c.other_line, "Tên Khác", "V", None), "đã khoá")
-    _refused(lambda: roster_ops.remove_member(db_session, c.head, c.other_line), "đã khoá")
-    _refused(lambda: roster_ops.apply_import(db_session, c.head, c.unit, c.year, ROSTER_FILE), "đã khoá")
+             "đã khóa")
+    _refused(lambda: roster_ops.update_member(db_session, c.head, c.other_line, "Tên Khác", "V", None), "đã khóa")
+    _refused(lambda: roster_ops.remove_member(db_session, c.head, c.other_line), "đã khóa")
+    _refused(lambda: roster_ops.apply_import(db_session, c.head, c.unit, c.year, ROSTER_FILE), "đã khóa")
 
 
 def test_drive_creation_refuses_a_closed_year(closed, db_session):
     c = closed
     later = datetime.now() + timedelta(days=3)
     error = _refused(lambda: drive_ops.create_drive(db_session, c.head, c.unit, c.year, "V", None, later),
-                     "đã khoá")
+                     "đã khóa")
     assert error.field == "year_id"
 
 
 def test_assessment_actions_refuse_a_closed_year(closed, db_session):
     c = closed
     version = c.assessment.version
-    _refused(lambda: assessment_ops.confirm(db_session, c.head, c.assessment, version), "đã khoá")
-    _refused(lambda: assessment_ops.withdraw(db_session, c.member, c.assessment), "đã khoá")
-    _refused(lambda: assessment_ops.start(db_session, c.other_member, c.other_line), "đã khoá")
+    _refused(lambda: assessment_ops.confirm(db_session, c.head, c.assessment, version), "đã khóa")
+    _refused(lambda: assessment_ops.withdraw(db_session, c.member, c.assessment), "đã khóa")
+    _refused(lambda: assessment_ops.start(db_session, c.other_member, c.other_line), "đã khóa")
 
 
 def test_wrong_status_is_a_conflict(cast, db_session):

@@ -129,11 +129,11 @@ def test_full_member_journey(appendix, world, login, db_session):
     # The head confirms: the status page links to the certificate.
     operations.confirm(db_session, head, assessment, assessment.version)
     page = client.get(f"{form_url}/status").get_data(as_text=True)
-    assert "Xác nhận đạt" in page and "82/100" in page and "Xem giấy chứng nhận" in page
+    assert "Xác nhận đạt" in page and "82/100" in page and "Xem giấy xác nhận" in page
     certificate = client.get(f"/certificate/{assessment.id}")
     assert certificate.status_code == 200
     text = certificate.get_data(as_text=True)
-    assert "Giấy chứng nhận" in text and "Trần Thị Bình" in text and "Lê Văn Hiệu Trưởng" in text
+    assert "Giấy xác nhận" in text and "Trần Thị Bình" in text and "Lê Văn Hiệu Trưởng" in text
     assert f"{appendix}@2026.1" in text and "<svg" in text
     verify_url = re.search(r"http://localhost(/verify/[\w.-]+)", text).group(1)
 
@@ -230,7 +230,7 @@ def test_closed_year_cannot_be_changed(world, login, db_session):
     db_session.flush()
     reply = login(member).post(f"/assess/{assessment.id}", data=answers_form({"1": 8}, "save"))
     assert reply.status_code == 422
-    assert "đã khoá" in reply.get_data(as_text=True)
+    assert "đã khóa" in reply.get_data(as_text=True)
 
 
 def test_start_in_closed_year_explains(world, login, db_session):
@@ -239,9 +239,9 @@ def test_start_in_closed_year_explains(world, login, db_session):
     db_session.flush()
     client = login(member)
     page = client.get("/assess/").get_data(as_text=True)
-    assert "Năm đánh giá đã khoá." in page
+    assert "Năm đánh giá đã khóa." in page
     reply = client.post(f"/assess/start/{line.id}", follow_redirects=True)
-    assert "đã khoá" in reply.get_data(as_text=True)
+    assert "đã khóa" in reply.get_data(as_text=True)
 
 
 def test_nobody_on_roster_sees_how_to_join(make_user, login):

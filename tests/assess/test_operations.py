@@ -130,7 +130,7 @@ def test_closed_year_freezes_assessments(db_session, make_assessment, make_year)
     year = make_year()
     assessment = make_assessment(year=year)
     year.is_open = False
-    with pytest.raises(DomainError, match="đã khoá"):
+    with pytest.raises(DomainError, match="đã khóa"):
         operations.submit(db_session, assessment.membership.user, assessment)
 
 

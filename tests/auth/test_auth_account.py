@@ -117,7 +117,7 @@ def test_delete_removes_user_and_assessments_keeps_roster_line(
     response = client.post("/account/delete", data={"password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     home = client.get("/").get_data(as_text=True)
-    assert "Tài khoản và phiếu tự đánh giá của bạn đã được xoá" in home
+    assert "Tài khoản và phiếu tự đánh giá của bạn đã được xóa" in home
     assert client.get("/account").status_code == 302
 
     db_session.expire_all()

@@ -50,8 +50,8 @@ def test_register_with_phone_or_email_logs_in(client, db_session, typed, field, 
 
 def test_register_page_shows_consent_notice(client):
     page = client.get("/register").get_data(as_text=True)
-    for words in ("Nghị định 13/2023/NĐ-CP", "Số điện thoại hoặc email", "căn cước",
-                  "ngày sinh", "tải về hoặc xoá", "thủ trưởng đơn vị", "họ tên, đơn vị"):
+    for words in ("Luật số 91/2025/QH15", "Số điện thoại hoặc email", "căn cước",
+                  "ngày sinh", "tải về hoặc xóa", "thủ trưởng đơn vị", "họ tên, đơn vị"):
         assert words in page
 
 

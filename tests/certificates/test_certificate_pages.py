@@ -62,7 +62,7 @@ def test_certificate_is_for_the_owner_only(role, people, client, login, db_sessi
     elif role == "owner":
         assert reply.status_code == 200
         page = reply.get_data(as_text=True)
-        for text in ("Giấy chứng nhận", "Phạm Văn Cường", "Công ty May Việt Tiến", "Năm 2026 chứng nhận",
+        for text in ("Giấy xác nhận", "Phạm Văn Cường", "Công ty May Việt Tiến", "Năm 2026 chứng nhận",
                      "Người lao động", "80/100", "head_this_unit", "III@2026.1",
                      "Bộ tiêu chí chưa được đối chiếu với văn bản gốc đã ký", "/verify/", "<svg"):
             assert text in page, text
@@ -76,7 +76,7 @@ def test_no_certificate_without_a_confirmed_title(confirm, points, people, login
     assessment = decided(db_session, users, line, points=points, confirm=confirm)
     reply = login(users["owner"]).get(f"/certificate/{assessment.id}")
     assert reply.status_code == 404
-    assert "Chưa có giấy chứng nhận" in reply.get_data(as_text=True)
+    assert "Chưa có giấy xác nhận" in reply.get_data(as_text=True)
 
 
 def test_missing_certificate_is_404(people, login):

@@ -151,4 +151,4 @@ def test_locked_year_answers_410(app, client, setting, db_session):  # type: ign
     db_session.flush()
     response = client.get(_url(app, setting.drive))
     assert response.status_code == 410
-    assert "đã khoá" in response.get_data(as_text=True)
+    assert "đã khóa" in response.get_data(as_text=True)

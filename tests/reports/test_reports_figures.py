@@ -45,7 +45,7 @@ def test_unit_figures_per_group_and_total(db_session, seed, key):
             assert group not in report.by_group
     sections = {}
     for _group, section, _outcome, _name in SPEC[key]:
-        sections[section or "Chưa ghi lớp/phòng"] = sections.get(section or "Chưa ghi lớp/phòng", 0) + 1
+        sections[section or "Chưa ghi lớp / tổ, phòng"] = sections.get(section or "Chưa ghi lớp / tổ, phòng", 0) + 1
     assert {name: f.roster for name, f in report.by_section} == sections
 
 

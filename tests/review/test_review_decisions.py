@@ -44,7 +44,7 @@ def test_page_shows_answers_and_defaults_to_members_points(login, scene, db_sess
     assert "Thực hiện thường xuyên" in page  # the label of the member's level (8 points)
     assert '<option selected value="8">8 điểm — Thực hiện thường xuyên</option>' in page
     assert f'name="version" type="hidden" value="{scene.assessment.version}"' in page
-    for label in ("Xác nhận", "Trả lại để sửa", "Không công nhận"):
+    for label in ("Xác nhận", "Trả lại để sửa", "Không xác nhận đạt"):
         assert label in page
 
 
@@ -111,7 +111,7 @@ def test_return_with_comments_stores_them_for_the_member(db_session, login, scen
     assert a.status is S.RETURNED
     assert a.answers_by_index()["6"].head_comment == "Bổ sung chứng chỉ ngoại ngữ"
     queue = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
-    assert "Đã trả lại, chờ người đánh giá sửa (1)" in queue
+    assert "Đã trả lại, chờ người tự đánh giá sửa (1)" in queue
 
 
 def test_return_without_comment_or_reason_is_refused(db_session, login, scene):
@@ -272,7 +272,7 @@ def test_closed_year_cannot_be_decided(db_session, login, scene):
     db_session.flush()
     response = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm"))
     assert response.status_code == 422
-    assert "đã khoá" in response.get_data(as_text=True)
+    assert "đã khóa" in response.get_data(as_text=True)
     db_session.expire_all()
     assert a.status is S.SUBMITTED
 

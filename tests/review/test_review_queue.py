@@ -29,7 +29,7 @@ def test_queue_lists_only_this_units_submitted_assessments_oldest_first(
     assert "Phạm Văn Cũ" in waiting and "Trần Thị Bình" in waiting
     assert waiting.index("Phạm Văn Cũ") < waiting.index("Trần Thị Bình")
     assert "Người Nháp" not in page and "Người Trường Khác" not in page
-    assert "Xác nhận người tiếp theo: Phạm Văn Cũ" in page
+    assert "Xem phiếu tiếp theo: Phạm Văn Cũ" in page
     assert "Tự đánh giá: Đạt" in waiting
     assert f'href="/review/{older.id}"' in page
 
@@ -71,7 +71,7 @@ def test_counts_per_status_and_returned_list(db_session, login, scene, person, m
     assert counts[operations.S.RETURNED] == 1
     assert counts[operations.S.DRAFT] == 0
     page = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
-    returned_part = page.split("Đã trả lại, chờ người đánh giá sửa (1)", 1)[1]
+    returned_part = page.split("Đã trả lại, chờ người tự đánh giá sửa (1)", 1)[1]
     assert "Người Cần Sửa" in returned_part
     assert "Người Cần Sửa" not in _names_in_waiting(page)
 

@@ -89,7 +89,7 @@ def test_add_invalid_contact_is_explained(world, login):  # type: ignore[no-unty
 def test_add_to_closed_year_is_refused(world, login, make_year):  # type: ignore[no-untyped-def]
     closed = make_year(is_open=False)
     response = login(world.head).post(f"/units/{world.unit.id}/roster/add", data={
-        "year_id": closed.id, "full_name": "Năm Khoá", "contact": "0911111111", "appendix": "V",
+        "year_id": closed.id, "full_name": "Năm Khóa", "contact": "0911111111", "appendix": "V",
     })
     assert response.status_code == 422  # a closed year is not among the choices
 
@@ -117,7 +117,7 @@ def test_edit_refuses_group_change_once_assessed(world, login, db_session, make_
 
 
 def test_remove_line_without_assessment(world, login, db_session, make_membership):  # type: ignore[no-untyped-def]
-    line = make_membership(world.unit, world.year, full_name="Sẽ Bị Xoá")
+    line = make_membership(world.unit, world.year, full_name="Sẽ Bị Xóa")
     line_id = line.id
     response = login(world.head).post(f"/units/{world.unit.id}/roster/{line_id}/remove")
     assert response.status_code == 302
@@ -138,7 +138,7 @@ def test_remove_line_with_submitted_assessment_is_explained(world, login, db_ses
     line_id = make_assessment(unit=world.unit, year=world.year, submit=True).membership.id
     client = login(world.head)
     response = client.post(f"/units/{world.unit.id}/roster/{line_id}/remove", follow_redirects=True)
-    assert "Không thể xoá" in response.get_data(as_text=True)
+    assert "Không thể xóa" in response.get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(Membership, line_id) is not None
 

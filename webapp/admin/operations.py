@@ -179,8 +179,8 @@ def delete_area(session: Session, actor: User, area: Area) -> None:
     if session.scalar(select(func.count(RoleGrant.id)).where(RoleGrant.area_id == area.id)):
         held.append("cán bộ tổng hợp được phân công")
     if held:
-        raise DomainError(f"Không thể xoá “{area.name}” vì địa bàn này còn {', '.join(held)}. "
-                         "Hãy chuyển hoặc xoá những mục đó trước.")
+        raise DomainError(f"Không thể xóa “{area.name}” vì địa bàn này còn {', '.join(held)}. "
+                         "Hãy chuyển hoặc xóa những mục đó trước.")
     audit.record(session, actor, area, "delete", reason=f"{area.code} · {area.name}")
     session.delete(area)
     session.flush()

@@ -156,7 +156,7 @@ def area_delete(area_id: int):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for(".area_edit", area_id=area_id))
-    flash(f"Đã xoá địa bàn “{name}”.", "success")
+    flash(f"Đã xóa địa bàn “{name}”.", "success")
     return redirect(url_for(".areas"))
 
 
@@ -356,5 +356,5 @@ def target_delete(target_id: int):
     target = db.get_or_404(Target, target_id)
     year_id = target.year_id
     ops.delete_target(db.session, current_user, target)
-    flash("Đã xoá chỉ tiêu.", "success")
+    flash("Đã xóa chỉ tiêu.", "success")
     return redirect(url_for(".targets", year=year_id))

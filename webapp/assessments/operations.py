@@ -444,7 +444,7 @@ def _require_version(assessment: Assessment, expected_version: int) -> None:
 
 def _require_open_year(membership: Membership) -> None:
     if not membership.year.is_open:
-        raise DomainError(f"Năm đánh giá {membership.year.label} đã khoá; không thể thay đổi phiếu.")
+        raise DomainError(f"Năm đánh giá {membership.year.label} đã khóa; không thể thay đổi phiếu.")
 
 
 def _optional_reason(reason: str | None) -> str | None:

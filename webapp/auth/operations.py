@@ -104,7 +104,7 @@ def export_member_data(session: Session, user: User) -> dict[str, Any]:
     return {
         "exported_at": _when(utcnow()),
         "about": "Dữ liệu cá nhân của bạn trong ứng dụng Công dân học tập "
-                 "(Nghị định 13/2023/NĐ-CP).",
+                 "(Luật Bảo vệ dữ liệu cá nhân, Luật số 91/2025/QH15).",
         "profile": {
             "full_name": user.full_name,
             "phone": user.phone,

@@ -217,7 +217,7 @@ def delete() -> ResponseReturnValue:
             operations.delete_account(db.session, current_user._get_current_object())
             logout_user()
             _rotate_csrf()
-            flash("Tài khoản và phiếu tự đánh giá của bạn đã được xoá. Cảm ơn bạn đã tham gia.",
+            flash("Tài khoản và phiếu tự đánh giá của bạn đã được xóa. Cảm ơn bạn đã tham gia.",
                   "success")
             return redirect(url_for("main.index"))
         form.password.errors.append("Mật khẩu không đúng.")

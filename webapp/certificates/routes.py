@@ -1,6 +1,6 @@
 """Routes: the member's certificate and the public verification of a title.
 
-`/certificate/<id>` is the owner's printable certificate ("giấy chứng nhận"). Its QR opens
+`/certificate/<id>` is the owner's printable certificate ("giấy xác nhận"). Its QR opens
 `/verify/<token>`, public, which shows the least that proves the title (Decree 13/2023):
 name, unit, year and whether the title still stands.
 """
@@ -34,13 +34,13 @@ def verify_url(assessment_id: int) -> str:
 @allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def show(assessment: Assessment) -> ResponseReturnValue:
     if not assessment.holds_title:
-        fail(404, "Phiếu này chưa có giấy chứng nhận: chỉ phiếu đã được thủ trưởng xác nhận đạt "
-                  "danh hiệu mới có giấy chứng nhận.", title="Chưa có giấy chứng nhận")
+        fail(404, "Phiếu này chưa có giấy xác nhận: chỉ phiếu đã được thủ trưởng xác nhận đạt "
+                  "danh hiệu mới có giấy xác nhận.", title="Chưa có giấy xác nhận")
     url = verify_url(assessment.id)
     return render_template(
         "certificates/show.html", a=assessment, membership=assessment.membership,
         criteria_set=operations.criteria_of(assessment), verify_url=url,
-        qr_svg=qr_svg(url, "Mã QR để xác minh giấy chứng nhận", "qr certificate-qr"),
+        qr_svg=qr_svg(url, "Mã QR để xác minh giấy xác nhận", "qr certificate-qr"),
     )
 
 

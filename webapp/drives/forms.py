@@ -22,7 +22,7 @@ class DriveForm(BaseForm):
     appendix = SelectField("Nhóm", choices=group_choices(),
                            validators=[InputRequired("Vui lòng chọn nhóm.")])
     section = StringField(
-        "Lớp hoặc phòng ban (không bắt buộc)",
+        "Lớp / Tổ, phòng (không bắt buộc)",
         validators=[Length(max=SECTION_LIMIT, message=f"Tối đa {SECTION_LIMIT} ký tự.")],
     )
     expires_at = DateTimeLocalField(

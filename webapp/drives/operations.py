@@ -64,7 +64,7 @@ def create_drive(
 ) -> Drive:
     """Open a drive for a group (and optionally a class/department) until `expires_local` (Vietnam time)."""
     if not year.is_open:
-        raise DomainError(f"Năm đánh giá {year.label} đã khoá.", "year_id")
+        raise DomainError(f"Năm đánh giá {year.label} đã khóa.", "year_id")
     if appendix not in GROUPS:
         raise DomainError("Vui lòng chọn nhóm: Phụ lục III, IV hoặc V.", "appendix")
     label = clean_text(section) or None
@@ -131,7 +131,7 @@ def join(session: Session, user: User, drive: Drive) -> JoinResult:
     elif membership is not None and membership.user_id != user.id:
         raise DomainError(
             "Số điện thoại hoặc email của bạn đã có trong danh sách đơn vị dưới một tài khoản "
-            "khác. Vui lòng liên hệ thủ trưởng đơn vị."
+            "khác. Vui lòng liên hệ người phụ trách ở đơn vị (giáo viên chủ nhiệm, cán bộ được giao)."
         )
     elif membership is None:
         membership, created = _new_line(session, user, drive)

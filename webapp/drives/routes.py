@@ -24,7 +24,8 @@ bp = Blueprint("drives", __name__)
 
 BAD_LINK = (
     "Đường dẫn hoặc mã QR này không đúng (có thể bị thiếu ký tự khi sao chép). "
-    "Hãy quét lại mã trên áp phích hoặc hỏi thủ trưởng đơn vị đường dẫn mới."
+    "Hãy quét lại mã trên áp phích hoặc hỏi người phụ trách ở đơn vị "
+    "(giáo viên chủ nhiệm, cán bộ được giao) đường dẫn mới."
 )
 
 

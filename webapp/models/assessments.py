@@ -18,7 +18,7 @@ class AssessmentStatus(LabelledEnum):
     SUBMITTED = "submitted", "Đã gửi, chờ xác nhận"
     RETURNED = "returned", "Được trả lại để sửa"
     CONFIRMED = "confirmed", "Đã xác nhận"
-    REJECTED = "rejected", "Không được công nhận"
+    REJECTED = "rejected", "Không được xác nhận đạt"
     # A confirmed title later withdrawn by the head, with a reason.
     REVOKED = "revoked", "Đã bị thu hồi"
 

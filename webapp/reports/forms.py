@@ -9,8 +9,8 @@ from ..models import AssessmentYear, UnitKind
 
 # Sortable columns of the area table: key -> label shown in the header.
 SORT_COLUMNS = {
-    "name": "Tên", "kind": "Loại", "roster": "Danh sách", "submitted": "Đã gửi",
-    "self": "Tự đạt", "confirmed": "Được xác nhận", "percent": "Tỉ lệ", "target": "Chỉ tiêu",
+    "name": "Tên", "kind": "Loại", "roster": "Số người", "submitted": "Đã gửi",
+    "self": "Tự đánh giá đạt", "confirmed": "Được xác nhận", "percent": "Tỷ lệ", "target": "Chỉ tiêu",
     "gap": "Chênh lệch",
 }
 

@@ -26,7 +26,7 @@ from ..models import (
 from .figures import Figures, Targets, path_ids, total
 
 S = AssessmentStatus
-NO_SECTION = "Chưa ghi lớp/phòng"
+NO_SECTION = "Chưa ghi lớp / tổ, phòng"
 
 
 def figure_columns() -> list[Any]:

@@ -34,7 +34,7 @@ INVALID_QR = "Mã QR không hợp lệ hoặc đã hết hạn. Nhờ người t
 DONE_MESSAGES = {
     "confirm": "Đã xác nhận phiếu của {name}.",
     "return": "Đã trả lại phiếu của {name} để sửa.",
-    "reject": "Đã ghi “Không công nhận” cho phiếu của {name}.",
+    "reject": "Đã ghi “Không xác nhận đạt” cho phiếu của {name}.",
 }
 # Why a page is read-only, by status.
 STATUS_NOTES = {
@@ -42,7 +42,7 @@ STATUS_NOTES = {
     S.RETURNED: "Phiếu đã được trả lại để sửa. Khi người tự đánh giá gửi lại, phiếu sẽ chuyển vào danh sách "
                 "chờ xác nhận.",
     S.CONFIRMED: "Phiếu đã được xác nhận.",
-    S.REJECTED: "Phiếu không được công nhận trong năm đánh giá này.",
+    S.REJECTED: "Phiếu không được xác nhận đạt trong năm đánh giá này.",
     S.REVOKED: "Danh hiệu đã bị thu hồi.",
 }
 

@@ -111,7 +111,7 @@ def remove_member(session: Session, head: User, membership: Membership) -> None:
     assessment = membership.assessment
     if assessment is not None and assessment.status is not AssessmentStatus.DRAFT:
         raise DomainError(
-            f"Không thể xoá {membership.full_name}: phiếu tự đánh giá đang ở trạng thái "
+            f"Không thể xóa {membership.full_name}: phiếu tự đánh giá đang ở trạng thái "
             f"“{assessment.status.label}”. Phiếu đã gửi là một phần kết quả của đơn vị; nếu "
             "người này không còn thuộc đơn vị, hãy từ chối hoặc thu hồi phiếu ở trang xác nhận."
         )
@@ -397,7 +397,7 @@ def _has_line(session: Session, unit: Unit, year: AssessmentYear, user: User) ->
 
 def _require_open_year(year: AssessmentYear) -> None:
     if not year.is_open:
-        raise DomainError(f"Năm đánh giá {year.label} đã khoá; không thể thay đổi danh sách.")
+        raise DomainError(f"Năm đánh giá {year.label} đã khóa; không thể thay đổi danh sách.")
 
 
 def _flush_or_conflict(session: Session) -> None:

@@ -113,7 +113,7 @@ def remove(unit: Unit, membership_id: int) -> ResponseReturnValue:
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(f"Đã xoá {name} khỏi danh sách.", "success")
+        flash(f"Đã xóa {name} khỏi danh sách.", "success")
     return redirect(url_for(".index", unit_id=unit.id, year=year_id))
 
 
