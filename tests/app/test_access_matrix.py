@@ -97,6 +97,7 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "roster.edit": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/edit", MANAGERS),
     "roster.remove": ("POST", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/remove", MANAGERS),
     "roster.template": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/template.csv", MANAGERS),
+    "roster.template_xlsx": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/template.xlsx", MANAGERS),
     "roster.import_upload": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/import", MANAGERS),
     "roster.import_confirm": ("POST", lambda c, d: f"/units/{c.unit.id}/roster/import/confirm", MANAGERS),
     "drives.index": ("GET", lambda c, d: f"/units/{c.unit.id}/drives", MANAGERS),
