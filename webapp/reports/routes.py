@@ -217,7 +217,7 @@ def area_units_csv(node: Area) -> ResponseReturnValue:
     year = _year_for_export(db.session)
     scope = csvexport.Scope(year.id, year.label, node.path,
                             appendix=_choice("appendix", GROUPS, BAD_GROUP))
-    name = csvexport.ascii_filename("cdht-units", node.code, year.label)
+    name = scope.file_name("cdht-units", node.code)
     return _csv_response(lambda session: csvexport.unit_summary_rows(session, scope), name)
 
 
@@ -228,7 +228,7 @@ def area_results_csv(node: Area) -> ResponseReturnValue:
     scope = csvexport.Scope(year.id, year.label, node.path,
                             appendix=_choice("appendix", GROUPS, BAD_GROUP),
                             status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
-    name = csvexport.ascii_filename("cdht-results", node.code, year.label)
+    name = scope.file_name("cdht-results", node.code)
     return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
 
 
@@ -239,7 +239,7 @@ def unit_results_csv(the_unit: Unit) -> ResponseReturnValue:
     scope = csvexport.Scope(year.id, year.label, the_unit.area.path, unit_id=the_unit.id,
                             appendix=_choice("appendix", GROUPS, BAD_GROUP),
                             status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
-    name = csvexport.ascii_filename("cdht-results", the_unit.code, year.label)
+    name = scope.file_name("cdht-results", the_unit.code)
     return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
 
 
