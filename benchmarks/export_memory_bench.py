@@ -51,7 +51,7 @@ def main() -> None:
         db.session.commit()
         root, _unit, year = seed(db.session, args.units, args.members)
         scope = csvexport.Scope(year.id, year.label, root.path)
-        db.session.remove()
+        db.session.close()
     print(f"database: {url.split(':')[0]}; {args.members} roster lines")
     print(f"after seeding: {memory()}")
     for run in range(1, args.csv_runs + 1):
