@@ -40,7 +40,8 @@ def app_export(scope: csvexport.Scope) -> tuple[float, int]:
 
 def copy_sql(scope: csvexport.Scope) -> str:
     """The export's own query, compiled with its values, for psql's \\copy."""
-    statement = csvexport.result_query(scope)
+    order = csvexport.area_order(csvexport.area_code_paths(db.session, scope.area_path))
+    statement = csvexport.result_query(scope, order)
     compiled = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
     return " ".join(str(compiled).split())
 

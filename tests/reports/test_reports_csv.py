@@ -139,3 +139,28 @@ def test_ascii_filename():
 
 def test_outcomes_table_is_complete():
     assert {outcome for lines in SPEC.values() for *_x, outcome, _n in lines} <= set(OUTCOMES)
+
+
+def test_files_are_sorted_by_area_codes_not_ids(seed, officer, make_area, make_unit, make_membership, db_session):
+    # Created last, so its id path sorts after every other area's; its code sorts first.
+    first = make_area("Xã Đầu", parent=seed.areas["R"], level="Xã", code="A0")
+    unit = make_unit(first, code="U_A0", name="Đơn vị U_A0")
+    make_membership(unit, seed.year, appendix="IV", section="P")
+    db_session.flush()
+    base = f"/reports/areas/{seed.areas['R'].id}"
+    for path in ("/results.csv", "/units.csv"):
+        rows = parse(officer.get(f"{base}{path}?year={seed.year.id}"))
+        paths = [row["area_path"] for row in rows]
+        assert paths == sorted(paths, key=lambda p: p.split("/")), path
+        assert list(dict.fromkeys(paths)) == ["R", "R/A0", "R/D1", "R/D1/W1", "R/D2"], path
+
+
+def test_file_names_carry_the_group(seed, officer):
+    base = f"/reports/areas/{seed.areas['R'].id}"
+    for path, name in (("/results.csv", "cdht-results-R-2026-IV.csv"),
+                       ("/units.csv", "cdht-units-R-2026-IV.csv")):
+        response = officer.get(f"{base}{path}?year={seed.year.id}&appendix=IV")
+        assert parse(response) and name in response.headers["Content-Disposition"]
+    unit = seed.units["U_W1A"]
+    response = officer.get(f"/reports/units/{unit.id}/results.csv?year={seed.year.id}&appendix=III")
+    assert parse(response) and "cdht-results-U_W1A-2026-III.csv" in response.headers["Content-Disposition"]

@@ -48,11 +48,12 @@ def world(make_area, make_unit, make_user, make_year, make_membership, grant):  
 def upload():  # type: ignore[no-untyped-def]
     """Post a CSV (bytes or str) to the import page: upload(client, unit, year, content)."""
 
-    def _upload(client, unit, year, content, filename="danh-sach.csv"):  # type: ignore[no-untyped-def]
+    def _upload(client, unit, year, content, filename="danh-sach.csv", group=""):  # type: ignore[no-untyped-def]
         data = content.encode("utf-8") if isinstance(content, str) else content
         return client.post(
             f"/units/{unit.id}/roster/import",
-            data={"year_id": str(year.id), "file": (io.BytesIO(data), filename)},
+            data={"year_id": str(year.id), "file": (io.BytesIO(data), filename),
+                  "default_group": group},
             content_type="multipart/form-data",
         )
 

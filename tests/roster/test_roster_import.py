@@ -44,12 +44,12 @@ def test_preview_lists_every_bad_row_with_its_reason_and_writes_nothing(world, l
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     for reason in (
-        "Dòng 3: số điện thoại không hợp lệ.",
+        "Dòng 3: số điện thoại “12345” không hợp lệ.",
         "Dòng 4: thiếu họ và tên.",
         "Dòng 5: nhóm “VII” không rõ, hãy ghi III, IV hoặc V.",
         "Dòng 6: trùng số điện thoại/email với dòng 2.",
         "Dòng 7: thiếu số điện thoại hoặc email.",
-        "Dòng 8: email không hợp lệ.",
+        "Dòng 8: email “bay@” không hợp lệ.",
     ):
         assert reason in page
     for line in range(2, 10):
@@ -67,7 +67,7 @@ def test_confirm_writes_and_summarises(world, login, upload, db_session):  # typ
     response = _confirm(client, world.unit, payload)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Đã nhập danh sách" in page and "Dòng 4: số điện thoại không hợp lệ." in page
+    assert "Đã nhập danh sách" in page and "Dòng 4: số điện thoại “1” không hợp lệ." in page
     assert _count(db_session, world.unit, world.year) == before + 2
     line = db_session.scalar(select(Membership).where(Membership.contact == "hai@example.vn"))
     assert (line.full_name, line.appendix, line.section) == ("Trần Thị Hai", "IV", "Tổ Toán")
@@ -153,7 +153,7 @@ def test_separate_phone_and_email_columns_with_english_headers(world, db_session
     )
     preview = operations.preview_import(db_session, world.unit, world.year, content)
     assert [row.contact for row in preview.rows[:3]] == ["0901000001", "binh@example.vn", "0901000003"]
-    assert preview.rows[3].reason == "Dòng 5: số điện thoại không hợp lệ."
+    assert preview.rows[3].reason == "Dòng 5: số điện thoại “abc” không hợp lệ."
 
 
 def test_template_round_trips(world, login, upload, db_session):  # type: ignore[no-untyped-def]
@@ -204,10 +204,12 @@ def test_bad_files_are_explained_and_write_nothing(world, login, upload, db_sess
     cases = {
         b"": "Tệp trống",
         b"   \n": "Tệp trống",
-        b"PK\x03\x04binary": "Đây là tệp Excel",
+        b"PK\x03\x04binary": "Không mở được tệp Excel này",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old": "tệp Excel kiểu cũ (.xls)",
+        b"\x00\x01\x02\x03" * 100: "không phải tệp văn bản",
+        "Họ và tên,SĐT\nAn,0901000001\n".encode(): "Tệp không có cột “Nhóm”",
         "Họ và tên,Nhóm\nAn,V\n".encode(): "Không tìm thấy cột “Số điện thoại hoặc email”",
         "Tên;SĐT;Nhóm\n".encode(): "chỉ có dòng tiêu đề",
-        "Tên,Phone,Nhóm\nVà,0901000001,V\n".encode("cp1258"): "UTF-8",
         HEADER.encode() + b"x" * (300 * 1024): "Tệp quá lớn",
     }
     for content, message in cases.items():
@@ -216,7 +218,7 @@ def test_bad_files_are_explained_and_write_nothing(world, login, upload, db_sess
         assert message in response.get_data(as_text=True), message
     no_file = client.post(f"/units/{world.unit.id}/roster/import", data={"year_id": world.year.id})
     assert no_file.status_code == 422
-    assert "Vui lòng chọn tệp CSV" in no_file.get_data(as_text=True)
+    assert "Vui lòng chọn tệp danh sách" in no_file.get_data(as_text=True)
     assert _count(db_session, world.unit, world.year) == before
 
 

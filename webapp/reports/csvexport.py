@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Area, Assessment, AssessmentStatus, Membership, Unit
@@ -72,14 +72,14 @@ def csv_chunks(rows: Iterable[list[Any]], rows_per_chunk: int = 500) -> Iterator
         yield buffer.getvalue()
 
 
-def ascii_filename(*parts: str) -> str:
+def ascii_filename(*parts: str, extension: str = "csv") -> str:
     """cdht-units-79-2026-2027.csv: ASCII only, so every browser and Excel accepts it."""
     words = []
     for part in parts:
         decomposed = unicodedata.normalize("NFKD", part.replace("đ", "d").replace("Đ", "D"))
         plain = "".join(char for char in decomposed if not unicodedata.combining(char))
         words.append(re.sub(r"[^A-Za-z0-9._]+", "-", plain).strip("-") or "x")
-    return "-".join(words) + ".csv"
+    return "-".join(words) + "." + extension
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,12 @@ class Scope:
     appendix: str | None = None
     status: str | None = None
 
+    def file_name(self, kind: str, code: str, extension: str = "csv") -> str:
+        """cdht-results-79-2026-IV.csv: the group in the name when the file holds one group,
+        so the per-group download never overwrites the all-groups one."""
+        parts = [kind, code, self.year_label, *([self.appendix] if self.appendix else [])]
+        return ascii_filename(*parts, extension=extension)
+
 
 def _number(value: Decimal | None) -> Decimal | None:
     return None if value is None else round1(Decimal(value))
@@ -103,6 +109,17 @@ def _number(value: Decimal | None) -> Decimal | None:
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else as_utc(moment).isoformat(timespec="seconds")
+
+
+def area_order(areas: dict[int, tuple[str, str]]) -> dict[int, int]:
+    """area id -> position when areas are sorted by their codes from the root ("79/76" before
+    "79/760"), the file order the README documents (ids would put "/1/10/" before "/1/9/")."""
+    ranked = sorted(areas, key=lambda area_id: areas[area_id][1].split("/"))
+    return {area_id: rank for rank, area_id in enumerate(ranked)}
+
+
+def _by_area_codes(area_id: Any, order: dict[int, int]) -> Any:
+    return case(order, value=area_id, else_=len(order)) if order else area_id
 
 
 def area_code_paths(session: Session, node_path: str) -> dict[int, tuple[str, str]]:
@@ -136,7 +153,7 @@ def unit_summary_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
         .outerjoin(Assessment, Assessment.membership_id == Membership.id)
         .where(unit_area.path.like(scope.area_path + "%"))
         .group_by(*grouping)
-        .order_by(unit_area.path, Unit.code, Membership.appendix)
+        .order_by(_by_area_codes(unit_area.id, area_order(areas)), Unit.code, Membership.appendix)
     )
     if scope.unit_id is not None:
         stmt = stmt.where(Unit.id == scope.unit_id)
@@ -157,7 +174,7 @@ def result_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
     """One row per roster line beneath the node (or in one unit): members who have not
     started appear with status "not_started", so the file is also the list to chase."""
     areas = area_code_paths(session, scope.area_path)
-    stmt = result_query(scope)
+    stmt = result_query(scope, area_order(areas))
     yield RESULT_COLUMNS
     for row in stream(session, stmt):
         status = row.status
@@ -174,9 +191,9 @@ def result_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
         ]
 
 
-def result_query(scope: Scope) -> Select:
+def result_query(scope: Scope, order: dict[int, int]) -> Select:
     """The roster lines of `result_rows`, in file order (also what benchmarks/export_bench.py
-    hands to PostgreSQL's copy)."""
+    hands to PostgreSQL's copy); `order` is `area_order` of the node's areas."""
     unit_area = aliased(Area)
     section = func.coalesce(Membership.section, "")
     stmt = (
@@ -189,7 +206,7 @@ def result_query(scope: Scope) -> Select:
         .join(unit_area, unit_area.id == Unit.area_id)
         .outerjoin(Assessment, Assessment.membership_id == Membership.id)
         .where(Membership.year_id == scope.year_id, unit_area.path.like(scope.area_path + "%"))
-        .order_by(unit_area.path, Unit.code, Membership.appendix, section,
+        .order_by(_by_area_codes(unit_area.id, order), Unit.code, Membership.appendix, section,
                   Membership.full_name, Membership.id)
     )
     if scope.unit_id is not None:

@@ -21,7 +21,7 @@ from ..errors import fail
 from ..groups import GROUPS
 from ..models import Area, AssessmentYear, Unit, UnitKind
 from ..years import all_years
-from . import csvexport
+from . import csvexport, xlsxexport
 from .chart import bar_chart
 from .figures import Targets, format_percent, path_ids, total
 from .forms import SORT_COLUMNS, AreaFilterForm, YearForm
@@ -207,6 +207,19 @@ def _csv_response(rows: Callable[[Session], Iterator[list[Any]]], filename: str)
     return response
 
 
+def _xlsx_response(rows: Callable[[Session], Iterator[list[Any]]],
+                   workbook: Callable[[Any, Iterator[list[Any]]], int], filename: str) -> Response:
+    """Like `_csv_response`, for a workbook written to a temporary file and streamed from it."""
+
+    def generate() -> Iterator[bytes]:
+        yield from xlsxexport.file_chunks(lambda target: workbook(target, rows(db.session)))
+
+    response = Response(stream_with_context(generate()), mimetype=xlsxexport.MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 BAD_GROUP = "Nhóm đối tượng không hợp lệ (chỉ nhận III, IV hoặc V)."
 BAD_STATUS = "Trạng thái không hợp lệ."
 
@@ -217,7 +230,7 @@ def area_units_csv(node: Area) -> ResponseReturnValue:
     year = _year_for_export(db.session)
     scope = csvexport.Scope(year.id, year.label, node.path,
                             appendix=_choice("appendix", GROUPS, BAD_GROUP))
-    name = csvexport.ascii_filename("cdht-units", node.code, year.label)
+    name = scope.file_name("cdht-units", node.code)
     return _csv_response(lambda session: csvexport.unit_summary_rows(session, scope), name)
 
 
@@ -228,7 +241,7 @@ def area_results_csv(node: Area) -> ResponseReturnValue:
     scope = csvexport.Scope(year.id, year.label, node.path,
                             appendix=_choice("appendix", GROUPS, BAD_GROUP),
                             status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
-    name = csvexport.ascii_filename("cdht-results", node.code, year.label)
+    name = scope.file_name("cdht-results", node.code)
     return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
 
 
@@ -239,8 +252,41 @@ def unit_results_csv(the_unit: Unit) -> ResponseReturnValue:
     scope = csvexport.Scope(year.id, year.label, the_unit.area.path, unit_id=the_unit.id,
                             appendix=_choice("appendix", GROUPS, BAD_GROUP),
                             status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
-    name = csvexport.ascii_filename("cdht-results", the_unit.code, year.label)
+    name = scope.file_name("cdht-results", the_unit.code)
     return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
+
+
+@bp.get("/areas/<int:area_id>/units.xlsx")
+@allow(can_view_area, load=Area)
+def area_units_xlsx(node: Area) -> ResponseReturnValue:
+    year = _year_for_export(db.session)
+    scope = csvexport.Scope(year.id, year.label, node.path,
+                            appendix=_choice("appendix", GROUPS, BAD_GROUP))
+    return _xlsx_response(lambda session: csvexport.unit_summary_rows(session, scope),
+                          xlsxexport.unit_workbook, scope.file_name("cdht-units", node.code, "xlsx"))
+
+
+@bp.get("/areas/<int:area_id>/results.xlsx")
+@allow(can_view_area, load=Area)
+def area_results_xlsx(node: Area) -> ResponseReturnValue:
+    year = _year_for_export(db.session)
+    scope = csvexport.Scope(year.id, year.label, node.path,
+                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
+                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
+    return _xlsx_response(lambda session: csvexport.result_rows(session, scope),
+                          xlsxexport.result_workbook, scope.file_name("cdht-results", node.code, "xlsx"))
+
+
+@bp.get("/units/<int:unit_id>/results.xlsx")
+@allow(can_view_unit, load=Unit)
+def unit_results_xlsx(the_unit: Unit) -> ResponseReturnValue:
+    year = _year_for_export(db.session)
+    scope = csvexport.Scope(year.id, year.label, the_unit.area.path, unit_id=the_unit.id,
+                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
+                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
+    return _xlsx_response(lambda session: csvexport.result_rows(session, scope),
+                          xlsxexport.result_workbook,
+                          scope.file_name("cdht-results", the_unit.code, "xlsx"))
 
 
 # -- template helpers -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms import BaseForm, YearField
@@ -38,9 +38,14 @@ class AddMemberForm(MemberForm):
 
 class ImportUploadForm(BaseForm):
     year_id = YearField()
-    file = FileField("Tệp danh sách (.csv)",
-                     validators=[FileRequired("Vui lòng chọn tệp CSV để tải lên.")],
-                     render_kw={"accept": ".csv,text/csv"})
+    file = FileField("Tệp danh sách (.xlsx, .csv hoặc .txt)",
+                     validators=[FileRequired("Vui lòng chọn tệp danh sách (Excel hoặc CSV) để tải lên.")],
+                     render_kw={"accept": ".xlsx,.csv,.txt,text/csv,text/plain,"
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    default_group = SelectField("Nhóm cho các dòng không ghi nhóm",
+                                choices=[SelectChoice("", "Không chọn: mỗi dòng phải ghi nhóm"),
+                                         *group_choices()],
+                                default="")
 
 
 class ImportConfirmForm(BaseForm):

@@ -136,11 +136,12 @@ class ImportRow:
     outcome: str = CREATE
     problems: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     membership: Membership | None = None
 
     @property
     def reason(self) -> str | None:
-        """'Dòng 7: số điện thoại không hợp lệ.' for rejected rows."""
+        """'Dòng 7: số điện thoại “12345” không hợp lệ.' for rejected rows."""
         if not self.problems:
             return None
         return f"Dòng {self.line}: " + "; ".join(self.problems) + "."
@@ -153,6 +154,7 @@ class ImportPreview:
     rows: list[ImportRow]
     blank_rows: int = 0
     ignored_headers: list[str] = field(default_factory=list)
+    example_rows: int = 0
 
     def of(self, outcome: str) -> list[ImportRow]:
         return [row for row in self.rows if row.outcome == outcome]
@@ -166,18 +168,20 @@ class ImportPreview:
         return self.counts[CREATE] + self.counts[UPDATE]
 
 
-def preview_import(session: Session, unit: Unit, year: AssessmentYear, text: str) -> ImportPreview:
+def preview_import(session: Session, unit: Unit, year: AssessmentYear, text: str,
+                   default_group: str | None = None) -> ImportPreview:
     """Read the file and say, for every row, whether it creates, updates, is unchanged or is refused.
 
+    `default_group` ("III", "IV", "V") is used for rows that name no group.
     Raises `csvfile.ImportFileError` when the file as a whole is unusable.
     """
-    parsed = read_roster_csv(text)
+    parsed = read_roster_csv(text, group_given=default_group is not None)
     existing = _existing_lines(session, unit, year)
     seen: dict[str, int] = {}
     claimed: dict[int, int] = {}
     rows = []
     for csv_row in parsed.rows:
-        row = _check_row(csv_row.line, csv_row.cells)
+        row = _check_row(csv_row.line, csv_row.cells, default_group)
         if row.contact is not None:
             if row.contact in seen:
                 row.problems.append(f"trùng số điện thoại/email với dòng {seen[row.contact]}")
@@ -194,15 +198,16 @@ def preview_import(session: Session, unit: Unit, year: AssessmentYear, text: str
         if row.problems:
             row.outcome = REJECTED
         rows.append(row)
-    return ImportPreview(rows, parsed.blank_rows, parsed.ignored_headers)
+    return ImportPreview(rows, parsed.blank_rows, parsed.ignored_headers, parsed.example_rows)
 
 
 def apply_import(
     session: Session, head: User, unit: Unit, year: AssessmentYear, text: str,
+    default_group: str | None = None,
 ) -> ImportPreview:
     """Check the file again against the roster as it is now, then create and update its lines."""
     _require_open_year(year)
-    preview = preview_import(session, unit, year, text)
+    preview = preview_import(session, unit, year, text, default_group)
     creating = preview.of(CREATE)
     accounts = _accounts_by_contact(session, [row.contact for row in creating])  # type: ignore[misc]
     linked = set(session.scalars(
@@ -234,7 +239,7 @@ def apply_import(
     return preview
 
 
-def _check_row(line: int, cells: dict[str, str]) -> ImportRow:
+def _check_row(line: int, cells: dict[str, str], default_group: str | None = None) -> ImportRow:
     name = cells.get("full_name", "")
     section = cells.get("section") or None
     row = ImportRow(line, name, None, None, section)
@@ -242,10 +247,10 @@ def _check_row(line: int, cells: dict[str, str]) -> ImportRow:
         row.problems.append("thiếu họ và tên")
     elif len(name) > NAME_LIMIT:
         row.problems.append(f"họ và tên dài quá {NAME_LIMIT} ký tự")
-    row.contact = _row_contact(cells, row.problems)
+    row.contact = _row_contact(cells, row.problems, row.notes)
     raw_group = cells.get("appendix", "")
-    row.appendix = parse_group(raw_group)
-    if not raw_group:
+    row.appendix = parse_group(raw_group) if raw_group else default_group
+    if row.appendix is None and not raw_group:
         row.problems.append("thiếu nhóm (III, IV hoặc V)")
     elif row.appendix is None:
         row.problems.append(f"nhóm “{raw_group}” không rõ, hãy ghi III, IV hoặc V")
@@ -254,25 +259,41 @@ def _check_row(line: int, cells: dict[str, str]) -> ImportRow:
     return row
 
 
-def _row_contact(cells: dict[str, str], problems: list[str]) -> str | None:
+def _row_contact(cells: dict[str, str], problems: list[str], notes: list[str]) -> str | None:
     """The contact column, else the phone column, else the email column."""
     combined, phone, email = cells.get("contact", ""), cells.get("phone", ""), cells.get("email", "")
-    if combined:
-        contact = normalise_contact(combined)
-        if contact is None:
-            problems.append(_contact_problem(combined).rstrip(".").lower())
-        return contact
-    if phone:
-        contact = normalise_phone(phone)
-        if contact is None:
-            problems.append("số điện thoại không hợp lệ")
-        return contact
+    if combined and "@" in combined:
+        return _checked(normalise_email(combined), "email", combined, problems)
+    if combined or phone:
+        value = combined or phone
+        restored = _restored_phone(value)
+        if restored is not None:
+            notes.append(f"số điện thoại {value} được hiểu là {restored} (Excel đã bỏ số 0 "
+                         "ở đầu hoặc dấu + của mã nước 84)")
+            return restored
+        return _checked(normalise_phone(value), "số điện thoại", value, problems)
     if email:
-        contact = normalise_email(email)
-        if contact is None:
-            problems.append("email không hợp lệ")
-        return contact
+        return _checked(normalise_email(email), "email", email, problems)
     problems.append("thiếu số điện thoại hoặc email")
+    return None
+
+
+def _checked(contact: str | None, what: str, value: str, problems: list[str]) -> str | None:
+    if contact is None:
+        problems.append(f"{what} “{value}” không hợp lệ")
+    return contact
+
+
+def _restored_phone(value: str) -> str | None:
+    """A 9-digit mobile number (912345678, or 84912345678) whose leading 0 Excel dropped
+    because it stored the column as a number; None for anything else."""
+    digits = "".join(value.split())
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(digits) == 11 and digits.startswith("84"):
+        digits = digits[2:]  # "+84 912 345 678" that Excel read as a number
+    if len(digits) == 9 and digits[0] in "35789":
+        return "0" + digits
     return None
 
 

@@ -15,8 +15,10 @@ from ..inputs import parse_id
 from ..models import AssessmentStatus, AssessmentYear, Membership, Unit
 from ..years import all_years, open_years, pick_year
 from . import operations, queries
-from .csvfile import MAX_BYTES, ImportFileError, decode, template_csv
+from .csvfile import MAX_BYTES, ImportFileError, template_csv
 from .forms import AddMemberForm, ImportConfirmForm, ImportUploadForm, MemberForm
+from .xlsxfile import read_upload
+from .xlsxfile import template_xlsx as xlsx_template
 
 bp = Blueprint("roster", __name__)
 
@@ -127,7 +129,17 @@ def template(unit: Unit) -> ResponseReturnValue:
     )
 
 
-# CSV import: upload → preview (nothing written) → confirm (checked again, then written).
+@bp.get("/<int:unit_id>/roster/template.xlsx")
+@allow(can_manage_unit, load=Unit)
+def template_xlsx(unit: Unit) -> ResponseReturnValue:
+    return Response(
+        xlsx_template(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="mau-danh-sach.xlsx"'},
+    )
+
+
+# Import: upload → preview (nothing written) → confirm (checked again, then written).
 
 def _carrier() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cdht.roster-import")
@@ -149,12 +161,13 @@ def import_upload(unit: Unit) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _import_page(unit, form, status=422)
     year = next(y for y in years if y.id == form.year_id.data)
+    group = form.default_group.data or None
     try:
-        text = decode(form.file.data.read(MAX_BYTES + 1))
-        preview = operations.preview_import(db.session, unit, year, text)
+        text = read_upload(form.file.data.read(MAX_BYTES + 1))
+        preview = operations.preview_import(db.session, unit, year, text, group)
     except ImportFileError as error:
         return _import_page(unit, form, error.message, 422)
-    payload = _carrier().dumps({"u": unit.id, "y": year.id, "t": text})
+    payload = _carrier().dumps({"u": unit.id, "y": year.id, "t": text, "g": group})
     confirm = ImportConfirmForm(payload=payload)
     return render_template("roster/preview.html", unit=unit, year=year, preview=preview, form=confirm)
 
@@ -176,7 +189,8 @@ def import_confirm(unit: Unit) -> ResponseReturnValue:
             "Chưa có gì được lưu; vui lòng tải tệp lên lại."), 400)
     year = db.get_or_404(AssessmentYear, int(carried.get("y") or 0), "Không tìm thấy năm đánh giá.")
     try:
-        result = operations.apply_import(db.session, current_user, unit, year, carried["t"])
+        result = operations.apply_import(db.session, current_user, unit, year, carried["t"],
+                                         carried.get("g"))
     except (ImportFileError, DomainError) as error:
         return _import_page(unit, upload, error.message, 422)
     return render_template("roster/import_done.html", unit=unit, year=year, result=result)
