@@ -35,7 +35,7 @@ def test_units_xlsx(seed, officer):  # noqa: F811
     assert first["Loại đơn vị"].value == "Trường THPT"
     assert first["Nhóm đối tượng"].value.startswith("Phụ lục ")
     assert isinstance(first["Số người trong danh sách"].value, int)
-    percent = first["Tỉ lệ đạt"]
+    percent = first["Tỷ lệ đạt"]
     assert percent.number_format == "0.0%"
     assert abs(float(percent.value) * 100 - float(csv_rows[0]["percent_confirmed"])) < 1e-9
 

@@ -30,11 +30,11 @@ CHUNK = 64 * 1024
 UNIT_HEADERS = [
     "Năm đánh giá", "Mã địa bàn", "Đường dẫn địa bàn", "Mã đơn vị", "Tên đơn vị", "Loại đơn vị",
     "Nhóm đối tượng", "Số người trong danh sách", "Đã gửi phiếu", "Tự đánh giá đạt",
-    "Được xác nhận đạt", "Tỉ lệ đạt", "Chỉ tiêu", "Ngưỡng công nhận đơn vị học tập",
+    "Được xác nhận đạt", "Tỷ lệ đạt", "Chỉ tiêu", "Ngưỡng công nhận đơn vị học tập",
 ]
 RESULT_HEADERS = [
     "Năm đánh giá", "Mã địa bàn", "Đường dẫn địa bàn", "Mã đơn vị", "Tên đơn vị",
-    "Nhóm đối tượng", "Lớp / phòng ban", "Họ và tên", "Trạng thái", "Tổng điểm tự chấm",
+    "Nhóm đối tượng", "Lớp / Tổ, phòng ban", "Họ và tên", "Trạng thái", "Tổng điểm tự đánh giá",
     "Tự đánh giá đạt", "Tổng điểm thủ trưởng chấm", "Được xác nhận đạt", "Thời điểm gửi",
     "Thời điểm thủ trưởng quyết định",
 ]
