@@ -224,44 +224,42 @@ BAD_GROUP = "Nhóm đối tượng không hợp lệ (chỉ nhận III, IV hoặ
 BAD_STATUS = "Trạng thái không hợp lệ."
 
 
+def _export_scope(path: str, unit_id: int | None = None, by_status: bool = False) -> csvexport.Scope:
+    """What a download covers: the year asked for, the area (or unit), a group, maybe a status."""
+    year = _year_for_export(db.session)
+    status = _choice("status", csvexport.RESULT_STATUSES, BAD_STATUS) if by_status else None
+    return csvexport.Scope(year.id, year.label, path, unit_id=unit_id,
+                           appendix=_choice("appendix", GROUPS, BAD_GROUP), status=status)
+
+
 @bp.get("/areas/<int:area_id>/units.csv")
 @allow(can_view_area, load=Area)
 def area_units_csv(node: Area) -> ResponseReturnValue:
-    year = _year_for_export(db.session)
-    scope = csvexport.Scope(year.id, year.label, node.path,
-                            appendix=_choice("appendix", GROUPS, BAD_GROUP))
-    name = scope.file_name("cdht-units", node.code)
-    return _csv_response(lambda session: csvexport.unit_summary_rows(session, scope), name)
+    scope = _export_scope(node.path)
+    return _csv_response(lambda session: csvexport.unit_summary_rows(session, scope),
+                         scope.file_name("cdht-units", node.code))
 
 
 @bp.get("/areas/<int:area_id>/results.csv")
 @allow(can_view_area, load=Area)
 def area_results_csv(node: Area) -> ResponseReturnValue:
-    year = _year_for_export(db.session)
-    scope = csvexport.Scope(year.id, year.label, node.path,
-                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
-                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
-    name = scope.file_name("cdht-results", node.code)
-    return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
+    scope = _export_scope(node.path, by_status=True)
+    return _csv_response(lambda session: csvexport.result_rows(session, scope),
+                         scope.file_name("cdht-results", node.code))
 
 
 @bp.get("/units/<int:unit_id>/results.csv")
 @allow(can_view_unit, load=Unit)
 def unit_results_csv(the_unit: Unit) -> ResponseReturnValue:
-    year = _year_for_export(db.session)
-    scope = csvexport.Scope(year.id, year.label, the_unit.area.path, unit_id=the_unit.id,
-                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
-                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
-    name = scope.file_name("cdht-results", the_unit.code)
-    return _csv_response(lambda session: csvexport.result_rows(session, scope), name)
+    scope = _export_scope(the_unit.area.path, unit_id=the_unit.id, by_status=True)
+    return _csv_response(lambda session: csvexport.result_rows(session, scope),
+                         scope.file_name("cdht-results", the_unit.code))
 
 
 @bp.get("/areas/<int:area_id>/units.xlsx")
 @allow(can_view_area, load=Area)
 def area_units_xlsx(node: Area) -> ResponseReturnValue:
-    year = _year_for_export(db.session)
-    scope = csvexport.Scope(year.id, year.label, node.path,
-                            appendix=_choice("appendix", GROUPS, BAD_GROUP))
+    scope = _export_scope(node.path)
     return _xlsx_response(lambda session: csvexport.unit_summary_rows(session, scope),
                           xlsxexport.unit_workbook, scope.file_name("cdht-units", node.code, "xlsx"))
 
@@ -269,10 +267,7 @@ def area_units_xlsx(node: Area) -> ResponseReturnValue:
 @bp.get("/areas/<int:area_id>/results.xlsx")
 @allow(can_view_area, load=Area)
 def area_results_xlsx(node: Area) -> ResponseReturnValue:
-    year = _year_for_export(db.session)
-    scope = csvexport.Scope(year.id, year.label, node.path,
-                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
-                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
+    scope = _export_scope(node.path, by_status=True)
     return _xlsx_response(lambda session: csvexport.result_rows(session, scope),
                           xlsxexport.result_workbook, scope.file_name("cdht-results", node.code, "xlsx"))
 
@@ -280,13 +275,9 @@ def area_results_xlsx(node: Area) -> ResponseReturnValue:
 @bp.get("/units/<int:unit_id>/results.xlsx")
 @allow(can_view_unit, load=Unit)
 def unit_results_xlsx(the_unit: Unit) -> ResponseReturnValue:
-    year = _year_for_export(db.session)
-    scope = csvexport.Scope(year.id, year.label, the_unit.area.path, unit_id=the_unit.id,
-                            appendix=_choice("appendix", GROUPS, BAD_GROUP),
-                            status=_choice("status", csvexport.RESULT_STATUSES, BAD_STATUS))
+    scope = _export_scope(the_unit.area.path, unit_id=the_unit.id, by_status=True)
     return _xlsx_response(lambda session: csvexport.result_rows(session, scope),
-                          xlsxexport.result_workbook,
-                          scope.file_name("cdht-results", the_unit.code, "xlsx"))
+                          xlsxexport.result_workbook, scope.file_name("cdht-results", the_unit.code, "xlsx"))
 
 
 # -- template helpers -------------------------------------------------------------------
