@@ -93,29 +93,42 @@ ANSWERS = {str(code): 8 for code in range(1, 11)}
 NOTES = {str(code): f"Minh chứng cho chỉ số {code}" for code in range(1, 11)}
 
 
+def seed_school(session: Any, tag: str, kind: YearKind = YearKind.STAFF) -> tuple[Unit, AssessmentYear]:
+    """A school in its own area, with an open year (codes made unique by `tag`)."""
+    area = Area(code=f"A{tag}", name="Thành phố Hồ Chí Minh", level="Tỉnh/Thành phố")
+    session.add(area)
+    session.flush()
+    area.set_path()
+    unit = Unit(code=f"U{tag}", name="Trường THPT Lê Quý Đôn", kind=UnitKind.HIGH_SCHOOL, area=area)
+    today = date.today()
+    year = AssessmentYear(label=f"N{tag}", kind=kind, is_open=True,
+                          starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300))
+    session.add_all([unit, year])
+    return unit, year
+
+
+def seed_line(session: Any, unit: Unit, year: AssessmentYear, name: str, phone: str, appendix: str,
+              section: str | None = None) -> tuple[User, Any]:
+    """A member on the school's roster with a started assessment holding a full draft."""
+    user = User(full_name=name, phone=phone, password_hash="x")
+    line = Membership(unit=unit, year=year, user=user, appendix=appendix, contact=phone, full_name=name,
+                      section=section)
+    session.add_all([user, line])
+    session.flush()
+    assessment = operations.start(session, user, line)
+    operations.save_draft(session, user, assessment, ANSWERS, NOTES)
+    return user, assessment
+
+
 def seed_members(live: Live, pairs: int) -> list[tuple[int, int]]:
     """`pairs` members, each with a saved draft: [(user id, assessment id)]."""
     tag = uuid.uuid4().hex[:8]
     with live.session() as session:
-        area = Area(code=f"A{tag}", name="Thành phố Hồ Chí Minh", level="Tỉnh/Thành phố")
-        session.add(area)
-        session.flush()
-        area.set_path()
-        unit = Unit(code=f"U{tag}", name="Trường THPT Lê Quý Đôn", kind=UnitKind.HIGH_SCHOOL, area=area)
-        today = date.today()
-        year = AssessmentYear(label=f"N{tag}", kind=YearKind.STAFF, is_open=True,
-                              starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300))
-        session.add_all([unit, year])
+        unit, year = seed_school(session, tag)
         made = []
         for number in range(pairs):
             phone = f"09{abs(hash((tag, number))) % 10**8:08d}"
-            user = User(full_name=f"Thành viên {number}", phone=phone, password_hash="x")
-            line = Membership(unit=unit, year=year, user=user, appendix="IV", contact=phone,
-                              full_name=user.full_name)
-            session.add_all([user, line])
-            session.flush()
-            assessment = operations.start(session, user, line)
-            operations.save_draft(session, user, assessment, ANSWERS, NOTES)
+            user, assessment = seed_line(session, unit, year, f"Thành viên {number}", phone, "IV")
             made.append((user.id, assessment.id))
         session.commit()
     return made

@@ -8,28 +8,22 @@ from __future__ import annotations
 import http.client
 import threading
 import uuid
-from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import func, select
 
 from webapp.assessments import operations
 from webapp.models import (
-    Area,
     Assessment,
     AssessmentStatus,
-    AssessmentYear,
     AuditEvent,
-    Membership,
     Role,
     RoleGrant,
-    Unit,
-    UnitKind,
     User,
     YearKind,
 )
 
-from .conftest import Live
+from .conftest import Live, seed_line, seed_school
 
 CLASS_SIZE = 15
 ANSWERS = {str(code): 8 for code in range(1, 11)}
@@ -40,28 +34,16 @@ def _seed(live: Live) -> tuple[int, list[int], list[str]]:
     """A school with two heads and a class whose members all submitted: (unit, heads, picks)."""
     tag = uuid.uuid4().hex[:8]
     with live.session() as session:
-        area = Area(code=f"A{tag}", name="Tỉnh Đồng Tháp", level="Tỉnh/Thành phố")
-        session.add(area)
-        session.flush()
-        area.set_path()
-        unit = Unit(code=f"U{tag}", name="Trường THPT Nguyễn Du", kind=UnitKind.HIGH_SCHOOL, area=area)
-        today = date.today()
-        year = AssessmentYear(label=f"N{tag}", kind=YearKind.SCHOOL, is_open=True,
-                              starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300))
+        unit, year = seed_school(session, tag, YearKind.SCHOOL)
         heads = [User(full_name=name, phone=f"08{abs(hash((tag, name))) % 10**8:08d}", password_hash="x")
                  for name in ("Hiệu trưởng", "Phó hiệu trưởng")]
-        session.add_all([unit, year, *heads])
+        session.add_all(heads)
         session.add_all([RoleGrant(user=head, role=Role.UNIT_HEAD, unit=unit) for head in heads])
         picks = []
         for number in range(CLASS_SIZE):
             phone = f"09{abs(hash((tag, number))) % 10**8:08d}"
-            user = User(full_name=f"Học sinh {number}", phone=phone, password_hash="x")
-            line = Membership(unit=unit, year=year, user=user, appendix="V", contact=phone,
-                              full_name=user.full_name, section="11A1")
-            session.add_all([user, line])
-            session.flush()
-            assessment = operations.start(session, user, line)
-            operations.submit(session, user, assessment, ANSWERS, NOTES)
+            user, assessment = seed_line(session, unit, year, f"Học sinh {number}", phone, "V", "11A1")
+            operations.submit(session, user, assessment)
             session.flush()
             picks.append(f"{assessment.id}:{assessment.version}")
         session.commit()
