@@ -100,7 +100,7 @@ def test_changed_rows_are_updates(world, login, upload, db_session, make_members
     content = HEADER + f"Nguyễn Văn Một,{line.contact},V,10A2\n"
     client = login(world.head)
     page = upload(client, world.unit, world.year, content).get_data(as_text=True)
-    assert "Cập nhật" in page and "lớp/phòng ban: 10A1 → 10A2" in page
+    assert "Cập nhật" in page and "lớp / tổ, phòng: 10A1 → 10A2" in page
     assert "<dt>Sẽ cập nhật</dt><dd>1</dd>" in page and "<dt>Sẽ thêm mới</dt><dd>0</dd>" in page
     _confirm(client, world.unit, _payload(page))
     db_session.expire_all()

@@ -34,7 +34,7 @@ UNIT_HEADERS = [
 ]
 RESULT_HEADERS = [
     "Năm đánh giá", "Mã địa bàn", "Đường dẫn địa bàn", "Mã đơn vị", "Tên đơn vị",
-    "Nhóm đối tượng", "Lớp / Tổ, phòng ban", "Họ và tên", "Trạng thái", "Tổng điểm tự đánh giá",
+    "Nhóm đối tượng", "Lớp / Tổ, phòng", "Họ và tên", "Trạng thái", "Tổng điểm tự đánh giá",
     "Tự đánh giá đạt", "Tổng điểm thủ trưởng chấm", "Được xác nhận đạt", "Thời điểm gửi",
     "Thời điểm thủ trưởng quyết định",
 ]

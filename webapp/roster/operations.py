@@ -255,7 +255,7 @@ def _check_row(line: int, cells: dict[str, str], default_group: str | None = Non
     elif row.appendix is None:
         row.problems.append(f"nhóm “{raw_group}” không rõ, hãy ghi III, IV hoặc V")
     if section and len(section) > SECTION_LIMIT:
-        row.problems.append(f"lớp hoặc phòng ban dài quá {SECTION_LIMIT} ký tự")
+        row.problems.append(f"lớp / tổ, phòng dài quá {SECTION_LIMIT} ký tự")
     return row
 
 
@@ -352,7 +352,7 @@ def _changes(membership: Membership, name: str, group: str, section: str | None)
     if group != membership.appendix:
         changes.append(f"nhóm: {membership.appendix} → {group}")
     if (section or None) != (membership.section or None):
-        changes.append(f"lớp/phòng ban: {membership.section or '(trống)'} → {section or '(trống)'}")
+        changes.append(f"lớp / tổ, phòng: {membership.section or '(trống)'} → {section or '(trống)'}")
     return changes
 
 
@@ -382,7 +382,7 @@ def _clean_group(appendix: str | None) -> str:
 def _clean_section(section: str | None) -> str | None:
     text = clean_text(section)
     if len(text) > SECTION_LIMIT:
-        raise DomainError(f"Lớp hoặc phòng ban dài quá {SECTION_LIMIT} ký tự.", "section")
+        raise DomainError(f"Lớp / Tổ, phòng dài quá {SECTION_LIMIT} ký tự.", "section")
     return text or None
 
 
