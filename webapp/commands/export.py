@@ -1,7 +1,7 @@
 """`cdht export units|results`: the report CSV files from the command line.
 
-The same row generators as the web downloads (webapp/reports/csvexport.py), so a file made
-here and one downloaded are identical. An unknown area or year is one line on stderr and
+The same writers as the web downloads (webapp/reports/csvexport.py, and csvcopy.py for
+results.csv), so a file made here and one downloaded are identical. An unknown area or year is one line on stderr and
 exit status 2.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..db import db
 from ..groups import GROUPS
 from ..models import Area, AssessmentYear
-from ..reports import csvexport
+from ..reports import csvcopy, csvexport
 
 GROUP_CHOICE = click.Choice(GROUPS)
 
@@ -40,17 +40,16 @@ def _scope(session: Session, area_code: str, year_label: str, appendix: str | No
     return csvexport.Scope(year.id, year.label, area.path, appendix=appendix, status=status), area, year
 
 
-def _write(rows: Iterator[list[Any]], output: Path | None) -> None:
-    chunks = csvexport.csv_chunks(rows)
+def _write(chunks: Iterator[bytes], output: Path | None) -> None:
+    """UTF-8 bytes to the file or to stdout, whatever the terminal's encoding."""
     if output is None:
-        # Bytes, so the file is UTF-8 whatever the terminal's encoding.
         stream = sys.stdout.buffer
         for chunk in chunks:
-            stream.write(chunk.encode("utf-8"))
+            stream.write(chunk)
         stream.flush()
         return
     try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        with output.open("wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
     except OSError as error:
@@ -82,7 +81,8 @@ def units_command(area_code: str, year_label: str, appendix: str | None,
     """One row per unit and group: roster, submitted, achieved, percentage, target."""
     session = db.session
     scope, _area, _year = _scope(session, area_code, year_label, appendix)
-    _write(csvexport.unit_summary_rows(session, scope), output)
+    rows = csvexport.unit_summary_rows(session, scope)
+    _write((chunk.encode("utf-8") for chunk in csvexport.csv_chunks(rows)), output)
 
 
 @export_group.command("results")
@@ -95,4 +95,4 @@ def results_command(area_code: str, year_label: str, appendix: str | None,
     """One row per roster line (status not_started when no assessment yet)."""
     session = db.session
     scope, _area, _year = _scope(session, area_code, year_label, appendix, status)
-    _write(csvexport.result_rows(session, scope), output)
+    _write(csvcopy.result_csv(session, scope), output)

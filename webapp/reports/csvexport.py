@@ -194,8 +194,13 @@ def result_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
 def result_query(scope: Scope, order: dict[int, int]) -> Select:
     """The roster lines of `result_rows`, in file order (also what benchmarks/export_bench.py
     hands to PostgreSQL's copy); `order` is `area_order` of the node's areas."""
+    stmt, sort_keys = result_select(scope, order)
+    return stmt.order_by(*sort_keys)
+
+
+def result_select(scope: Scope, order: dict[int, int]) -> tuple[Select, list[Any]]:
+    """`result_query` without its ORDER BY, and the sort keys that give the file order."""
     unit_area = aliased(Area)
-    section = func.coalesce(Membership.section, "")
     stmt = (
         select(unit_area.id.label("area_id"), Unit.code, Unit.name, Membership.appendix,
                Membership.section, Membership.full_name, Assessment.status,
@@ -206,8 +211,6 @@ def result_query(scope: Scope, order: dict[int, int]) -> Select:
         .join(unit_area, unit_area.id == Unit.area_id)
         .outerjoin(Assessment, Assessment.membership_id == Membership.id)
         .where(Membership.year_id == scope.year_id, unit_area.path.like(scope.area_path + "%"))
-        .order_by(_by_area_codes(unit_area.id, order), Unit.code, Membership.appendix, section,
-                  Membership.full_name, Membership.id)
     )
     if scope.unit_id is not None:
         stmt = stmt.where(Unit.id == scope.unit_id)
@@ -217,4 +220,6 @@ def result_query(scope: Scope, order: dict[int, int]) -> Select:
         stmt = stmt.where(Assessment.id.is_(None))
     elif scope.status:
         stmt = stmt.where(Assessment.status == AssessmentStatus(scope.status))
-    return stmt
+    sort_keys = [_by_area_codes(unit_area.id, order), Unit.code, Membership.appendix,
+                 func.coalesce(Membership.section, ""), Membership.full_name, Membership.id]
+    return stmt, sort_keys

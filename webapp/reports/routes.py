@@ -21,7 +21,7 @@ from ..errors import fail
 from ..groups import GROUPS
 from ..models import Area, AssessmentYear, Unit, UnitKind
 from ..years import all_years
-from . import csvexport, xlsxexport
+from . import csvcopy, csvexport, xlsxexport
 from .chart import bar_chart
 from .figures import Targets, format_percent, path_ids, total
 from .forms import SORT_COLUMNS, AreaFilterForm, YearForm
@@ -195,11 +195,11 @@ def unit(the_unit: Unit) -> ResponseReturnValue:
 
 # -- CSV --------------------------------------------------------------------------------
 
-def _csv_response(rows: Callable[[Session], Iterator[list[Any]]], filename: str) -> Response:
-    """Stream the rows; they are read from a fresh session after this view returns."""
+def _csv_response(chunks: Callable[[Session], Iterator[str] | Iterator[bytes]], filename: str) -> Response:
+    """Stream the file; it is read from a fresh session after this view returns."""
 
-    def generate() -> Iterator[str]:
-        yield from csvexport.csv_chunks(rows(db.session))
+    def generate() -> Iterator[str] | Iterator[bytes]:
+        yield from chunks(db.session)
 
     response = Response(stream_with_context(generate()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -236,7 +236,7 @@ def _export_scope(path: str, unit_id: int | None = None, by_status: bool = False
 @allow(can_view_area, load=Area)
 def area_units_csv(node: Area) -> ResponseReturnValue:
     scope = _export_scope(node.path)
-    return _csv_response(lambda session: csvexport.unit_summary_rows(session, scope),
+    return _csv_response(lambda session: csvexport.csv_chunks(csvexport.unit_summary_rows(session, scope)),
                          scope.file_name("cdht-units", node.code))
 
 
@@ -244,7 +244,7 @@ def area_units_csv(node: Area) -> ResponseReturnValue:
 @allow(can_view_area, load=Area)
 def area_results_csv(node: Area) -> ResponseReturnValue:
     scope = _export_scope(node.path, by_status=True)
-    return _csv_response(lambda session: csvexport.result_rows(session, scope),
+    return _csv_response(lambda session: csvcopy.result_csv(session, scope),
                          scope.file_name("cdht-results", node.code))
 
 
@@ -252,7 +252,7 @@ def area_results_csv(node: Area) -> ResponseReturnValue:
 @allow(can_view_unit, load=Unit)
 def unit_results_csv(the_unit: Unit) -> ResponseReturnValue:
     scope = _export_scope(the_unit.area.path, unit_id=the_unit.id, by_status=True)
-    return _csv_response(lambda session: csvexport.result_rows(session, scope),
+    return _csv_response(lambda session: csvcopy.result_csv(session, scope),
                          scope.file_name("cdht-results", the_unit.code))
 
 
