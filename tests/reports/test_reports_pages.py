@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -83,6 +84,29 @@ def test_year_selector_defaults_to_newest_year(seed, officer):
     assert f'<option selected value="{seed.year.id}">' in html
     html = page(officer, f"/reports/units/{seed.units['U_R'].id}?year={seed.other_year.id}")
     assert f'<option selected value="{seed.other_year.id}">' in html
+
+
+def test_reports_open_on_the_current_year_not_an_empty_next_one(seed, officer, login, make_year):
+    """Once next year exists (made in advance, no roster yet), the pages stay on this year."""
+    next_year = make_year(label="2027")
+    next_year.starts_on = seed.year.ends_on + timedelta(days=1)
+    next_year.ends_on = next_year.starts_on + timedelta(days=364)
+    html = page(officer, f"/reports/areas/{seed.areas['R'].id}")
+    assert f'<option selected value="{seed.year.id}">' in html
+    assert "Chưa có danh sách" not in html.split('id="headline-title"')[1].split("</section>")[0]
+    html = page(login(seed.head), f"/reports/units/{seed.units['U_W1A'].id}")
+    assert f'<option selected value="{seed.year.id}">' in html
+    assert f'<option value="{next_year.id}">' in html  # still offered
+
+
+def test_without_a_current_year_reports_open_on_the_newest_with_a_roster(seed, officer, make_year):
+    for year in (seed.year, seed.other_year):  # both ended
+        year.ends_on = date.today() - timedelta(days=10)
+    later = make_year(label="2027")
+    later.starts_on = date.today() + timedelta(days=20)
+    later.ends_on = later.starts_on + timedelta(days=300)
+    html = page(officer, f"/reports/areas/{seed.areas['R'].id}")
+    assert f'<option selected value="{seed.year.id}">' in html
 
 
 def test_unit_page_lists_names_and_sections_only(seed, login):

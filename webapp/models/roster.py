@@ -29,6 +29,8 @@ class Membership(Base):
         UniqueConstraint("unit_id", "year_id", "contact"),
         UniqueConstraint("unit_id", "year_id", "user_id"),
         Index("ix_membership_unit_year_appendix", "unit_id", "year_id", "appendix"),
+        # Which years have a roster at all (the year a report opens on).
+        Index("ix_membership_year", "year_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from ..db import db
 from ..errors import fail
 from ..groups import GROUPS
 from ..models import Area, AssessmentYear, Unit, UnitKind
-from ..years import all_years
+from ..years import all_years, report_year
 from . import csvcopy, csvexport, xlsxexport
 from .chart import bar_chart
 from .figures import Targets, format_percent, path_ids, total
@@ -34,10 +34,10 @@ INVALID_CHOICE = "Giá trị không hợp lệ; đang dùng mặc định."
 
 # -- filters ----------------------------------------------------------------------------
 
-def _clean(form: YearForm, years: list[AssessmentYear]) -> bool:
+def _clean(form: YearForm, years: list[AssessmentYear], default: AssessmentYear | None) -> bool:
     """Check every choice; a bad one gets a Vietnamese message and falls back to its default.
 
-    The year defaults to the newest (by start date). Returns False when something was wrong.
+    The year defaults to `default` (see `report_year`). Returns False when something was wrong.
     """
     form.set_years(years)
     ok = True
@@ -46,7 +46,7 @@ def _clean(form: YearForm, years: list[AssessmentYear]) -> bool:
         if field.name == "year":
             raw = request.args.get("year", "")
             if raw == "":
-                field.data = years[0].id if years else None
+                field.data = default.id if default else None
                 continue
             try:
                 field.data = int(raw)
@@ -54,7 +54,7 @@ def _clean(form: YearForm, years: list[AssessmentYear]) -> bool:
                 field.data = None
         if field.data not in valid:
             field.errors = [INVALID_CHOICE]
-            field.data = years[0].id if field.name == "year" and years else field.default
+            field.data = default.id if field.name == "year" and default else field.default
             ok = False
     return ok
 
@@ -63,13 +63,14 @@ def _selected_year(form: YearForm, years: list[AssessmentYear]) -> AssessmentYea
     return next((y for y in years if y.id == form.year.data), None)
 
 
-def _year_for_export(session: Session) -> AssessmentYear:
+def _year_for_export(session: Session, unit_id: int | None) -> AssessmentYear:
     raw = request.args.get("year", "")
     years = all_years(session)
     if raw == "":
-        if not years:
+        default = report_year(session, years, unit_id)
+        if default is None:
             fail(404, "Chưa có năm đánh giá nào.")
-        return years[0]
+        return default
     year = next((y for y in years if str(y.id) == raw), None)
     if year is None:
         fail(400, "Năm đánh giá không hợp lệ.")
@@ -141,7 +142,7 @@ def area(node: Area) -> ResponseReturnValue:
     session = db.session
     years = all_years(session)
     form = AreaFilterForm(request.args)
-    ok = _clean(form, years)
+    ok = _clean(form, years, report_year(session, years))
     year = _selected_year(form, years)
     context: dict[str, Any] = {"node": node, "form": form, "year": year,
                                "breadcrumb": _breadcrumb(session, node)}
@@ -184,7 +185,7 @@ def unit(the_unit: Unit) -> ResponseReturnValue:
     session = db.session
     years = all_years(session)
     form = YearForm(request.args)
-    ok = _clean(form, years)
+    ok = _clean(form, years, report_year(session, years, the_unit.id))
     year = _selected_year(form, years)
     context: dict[str, Any] = {"unit": the_unit, "form": form, "year": year,
                                "area_link": can_view_area(current_user, the_unit.area)}
@@ -226,7 +227,7 @@ BAD_STATUS = "Trạng thái không hợp lệ."
 
 def _export_scope(path: str, unit_id: int | None = None, by_status: bool = False) -> csvexport.Scope:
     """What a download covers: the year asked for, the area (or unit), a group, maybe a status."""
-    year = _year_for_export(db.session)
+    year = _year_for_export(db.session, unit_id)
     status = _choice("status", csvexport.RESULT_STATUSES, BAD_STATUS) if by_status else None
     return csvexport.Scope(year.id, year.label, path, unit_id=unit_id,
                            appendix=_choice("appendix", GROUPS, BAD_GROUP), status=status)
@@ -289,10 +290,9 @@ def reports_home_cards() -> list[dict[str, Any]]:
     if not user.is_authenticated or not user.aggregated_areas:
         return []
     session = db.session
-    years = all_years(session)
-    if not years:
+    year = report_year(session, all_years(session))
+    if year is None:
         return []
-    year = years[0]
     targets = Targets(session, year.id)
     cards = []
     for node in user.aggregated_areas:

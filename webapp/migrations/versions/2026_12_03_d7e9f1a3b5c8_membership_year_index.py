@@ -1,0 +1,22 @@
+"""membership year index: which years have a roster, for the year a report opens on
+
+Revision ID: d7e9f1a3b5c8
+Revises: 8c4e2f7a1d30
+Create Date: 2026-12-03 12:30:00
+"""
+from __future__ import annotations
+
+from alembic import op
+
+revision = 'd7e9f1a3b5c8'
+down_revision = '8c4e2f7a1d30'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index('ix_membership_year', 'membership', ['year_id'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_membership_year', table_name='membership')
