@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import access
 from .groups import group_label
+from .models.assessments import status_text
 from .models.base import as_utc
 
 # Vietnam keeps UTC+7 all year (no daylight saving), so no time-zone database is needed.
@@ -29,5 +30,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_vn"] = format_date
     # `{{ code|group_label }}` for members, `{{ code|group_label(appendix=True) }}` elsewhere.
     app.jinja_env.filters["group_label"] = group_label
+    app.jinja_env.globals["status_text"] = status_text
     # Templates ask the same predicates as the routes: `access.can_manage_unit(current_user, unit)`.
     app.jinja_env.globals["access"] = access

@@ -115,6 +115,8 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "reports.area_results_csv": ("GET", lambda c, d: f"/reports/areas/{c.ward.id}/results.csv", AREA_READERS),
     "reports.unit": ("GET", lambda c, d: f"/reports/units/{c.unit.id}", UNIT_READERS),
     "reports.unit_results_csv": ("GET", lambda c, d: f"/reports/units/{c.unit.id}/results.csv", UNIT_READERS),
+    "reports.unit_people": ("GET", lambda c, d: f"/reports/units/{c.unit.id}/people?kind=waiting", UNIT_READERS),
+    "reports.unit_summary_page": ("GET", lambda c, d: f"/reports/units/{c.unit.id}/summary", UNIT_READERS),
     "admin.index": ("GET", lambda c, d: "/admin/", ADMIN),
     "admin.areas": ("GET", lambda c, d: "/admin/areas", ADMIN),
     "admin.area_new": ("GET", lambda c, d: "/admin/areas/new", ADMIN),

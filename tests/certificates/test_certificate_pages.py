@@ -64,7 +64,9 @@ def test_certificate_is_for_the_owner_only(role, people, client, login, db_sessi
         page = reply.get_data(as_text=True)
         for text in ("Giấy xác nhận", "Phạm Văn Cường", "Công ty May Việt Tiến", "Năm 2026 chứng nhận",
                      "Người lao động", "80/100", "head_this_unit", "III@2026.1",
-                     "Bộ tiêu chí chưa được đối chiếu với văn bản gốc đã ký", "/verify/", "<svg"):
+                     "Bộ tiêu chí chưa được đối chiếu với văn bản gốc đã ký", "/verify/", "<svg",
+                     # a signature block and a print button (shown by print.js)
+                     "Thủ trưởng đơn vị", "(Ký, ghi rõ họ tên và đóng dấu)", "data-print hidden", "js/print.js"):
             assert text in page, text
     else:
         assert reply.status_code == 403

@@ -68,11 +68,12 @@ def test_revoked_and_unachieved_confirmations_do_not_count(db_session, seed):
 
 def test_unit_lists_who_is_still_to_act(db_session, seed):
     report = unit_report(db_session, seed.units["U_W1A"], seed.year.id)
-    assert [line.full_name for line in report.waiting] == [seed.names["U_W1A"][2]]
-    assert [line.full_name for line in report.returned] == [seed.names["U_W1A"][1]]
+    assert [line.full_name for line in report.todo_people["waiting"]] == [seed.names["U_W1A"][2]]
+    assert [line.full_name for line in report.todo_people["returned"]] == [seed.names["U_W1A"][1]]
+    assert report.todo_counts == {"waiting": 1, "returned": 1, "not_submitted": 0}
     report = unit_report(db_session, seed.units["U_R"], seed.year.id)
-    assert [line.full_name for line in report.not_submitted] == [seed.names["U_R"][4]]
-    assert [line.full_name for line in report.waiting] == [seed.names["U_R"][2]]
+    assert [line.full_name for line in report.todo_people["not_submitted"]] == [seed.names["U_R"][4]]
+    assert [line.full_name for line in report.todo_people["waiting"]] == [seed.names["U_R"][2]]
 
 
 @pytest.mark.parametrize("area", ["R", "D1", "W1", "D2"])

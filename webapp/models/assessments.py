@@ -23,6 +23,15 @@ class AssessmentStatus(LabelledEnum):
     REVOKED = "revoked", "Đã bị thu hồi"
 
 
+def status_text(status: AssessmentStatus | None, confirmed_achieved: bool | None) -> str:
+    """The status as people read it: a confirmation says whether the title was reached."""
+    if status is None:
+        return "Chưa bắt đầu"
+    if status is AssessmentStatus.CONFIRMED and confirmed_achieved is not None:
+        return "Xác nhận đạt" if confirmed_achieved else "Xác nhận chưa đạt"
+    return status.label
+
+
 class Assessment(Base):
     """One member's assessment for one roster line (so one per member, unit and year)."""
 
@@ -77,10 +86,7 @@ class Assessment(Base):
 
     @property
     def status_label(self) -> str:
-        """The status as people read it: a confirmation says whether the title was reached."""
-        if self.status is AssessmentStatus.CONFIRMED and self.confirmed_achieved is not None:
-            return "Xác nhận đạt" if self.confirmed_achieved else "Xác nhận chưa đạt"
-        return self.status.label
+        return status_text(self.status, self.confirmed_achieved)
 
     @property
     def badge_class(self) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
@@ -29,26 +29,46 @@ S = AssessmentStatus
 NO_SECTION = "Chưa ghi lớp / tổ, phòng"
 
 
-def figure_columns() -> list[Any]:
-    """roster, submitted, self_achieved, confirmed: COUNT over CASE, portable SQL.
+# Which roster lines each count covers; the people lists behind a count use the same rule.
+# Roster lines without an assessment join as NULLs and fall outside every condition but
+# "all" and "not_submitted".
+PEOPLE_LISTS = {
+    "all": "Trong danh sách",
+    "submitted": "Đã gửi phiếu",
+    "self_achieved": "Tự đánh giá đạt",
+    "confirmed": "Được xác nhận đạt",
+    "not_submitted": "Chưa gửi phiếu",
+    "waiting": "Chờ xác nhận",
+    "returned": "Được trả lại để sửa",
+}
 
-    Submitted: an assessment that is not a draft. Self-achieved: among the submitted.
-    Confirmed: status CONFIRMED with the head's result achieved (REVOKED does not count).
-    Roster lines without an assessment join as NULLs and fall outside every CASE.
-    """
+
+def list_condition(kind: str) -> Any:
+    """Submitted: an assessment that is not a draft; self-achieved: among the submitted;
+    confirmed: status CONFIRMED with the head's result achieved (REVOKED does not count)."""
     submitted = Assessment.status != S.DRAFT
+    conditions = {
+        "all": true(),
+        "submitted": submitted,
+        "self_achieved": and_(submitted, Assessment.self_achieved.is_(True)),
+        "confirmed": and_(Assessment.status == S.CONFIRMED, Assessment.confirmed_achieved.is_(True)),
+        "not_submitted": or_(Assessment.id.is_(None), Assessment.status == S.DRAFT),
+        "waiting": Assessment.status == S.SUBMITTED,
+        "returned": Assessment.status == S.RETURNED,
+    }
+    return conditions[kind]
+
+
+def figure_columns() -> list[Any]:
+    """roster, submitted, self_achieved, confirmed: COUNT over CASE, portable SQL."""
     return [
         func.count(Membership.id).label("roster"),
-        func.count(case((submitted, 1))).label("submitted"),
-        func.count(case((and_(submitted, Assessment.self_achieved.is_(True)), 1)))
-        .label("self_achieved"),
-        func.count(case((and_(Assessment.status == S.CONFIRMED,
-                              Assessment.confirmed_achieved.is_(True)), 1)))
-        .label("confirmed"),
+        *(func.count(case((list_condition(kind), 1))).label(kind)
+          for kind in ("submitted", "self_achieved", "confirmed")),
     ]
 
 
-def _figures(row: Any) -> Figures:
+def figures_of(row: Any) -> Figures:
     return Figures(int(row.roster), int(row.submitted), int(row.self_achieved), int(row.confirmed))
 
 
@@ -62,7 +82,7 @@ def _roster_filters(stmt: Select, year_id: int, appendix: str | None,
     return stmt
 
 
-def _roster_from(*columns: Any) -> Select:
+def roster_from(*columns: Any) -> Select:
     """Roster lines with their unit, unit area and (maybe missing) assessment."""
     return (
         select(*columns, *figure_columns())
@@ -111,13 +131,13 @@ def node_figures(session: Session, node: Area, year_id: int, appendix: str | Non
     """Figures per group of everything beneath `node` (the node included)."""
     unit_area = aliased(Area)
     stmt = (
-        _roster_from(Membership.appendix)
+        roster_from(Membership.appendix)
         .join(unit_area, unit_area.id == Unit.area_id)
         .where(unit_area.path.like(node.path + "%"))
         .group_by(Membership.appendix)
     )
     stmt = _roster_filters(stmt, year_id, appendix, kind)
-    return {row.appendix: _figures(row) for row in session.execute(stmt)}
+    return {row.appendix: figures_of(row) for row in session.execute(stmt)}
 
 
 def child_area_rows(session: Session, node: Area, year_id: int, appendix: str | None = None,
@@ -134,7 +154,7 @@ def child_area_rows(session: Session, node: Area, year_id: int, appendix: str | 
     # those few subtotals up per child: the prefix join runs on areas, not on roster lines.
     unit_area = aliased(Area)
     per_area = _roster_filters(
-        _roster_from(Unit.area_id.label("area_id"), Membership.appendix)
+        roster_from(Unit.area_id.label("area_id"), Membership.appendix)
         .join(unit_area, unit_area.id == Unit.area_id)
         .where(unit_area.path.like(node.path + "%"))
         .group_by(Unit.area_id, Membership.appendix),
@@ -152,7 +172,7 @@ def child_area_rows(session: Session, node: Area, year_id: int, appendix: str | 
         .group_by(child.id, per_area.c.appendix)
     )
     for row in session.execute(stmt):
-        rows[row.child_id].by_group[row.appendix] = _figures(row)
+        rows[row.child_id].by_group[row.appendix] = figures_of(row)
     return list(rows.values())
 
 
@@ -169,13 +189,13 @@ def direct_unit_rows(session: Session, node: Area, year_id: int, appendix: str |
     if not rows:
         return []
     stmt = (
-        _roster_from(Unit.id.label("unit_id"), Membership.appendix)
+        roster_from(Unit.id.label("unit_id"), Membership.appendix)
         .where(Unit.area_id == node.id)
         .group_by(Unit.id, Membership.appendix)
     )
     stmt = _roster_filters(stmt, year_id, appendix, kind)
     for row in session.execute(stmt):
-        rows[row.unit_id].by_group[row.appendix] = _figures(row)
+        rows[row.unit_id].by_group[row.appendix] = figures_of(row)
     return list(rows.values())
 
 
@@ -211,62 +231,70 @@ def area_report(session: Session, node: Area, year_id: int, appendix: str | None
     )
 
 
+TODO_LISTS = ("waiting", "not_submitted", "returned")
+TODO_PREVIEW = 20  # names shown on the unit page; the rest on the people pages
+
+
 @dataclass
 class UnitReport:
     """The unit page: figures per group and per class/department, and who is still to act."""
 
     unit: Unit
     by_group: dict[str, Figures]
-    by_section: list[tuple[str, Figures]]
+    by_section: list[tuple[str, Figures]]  # (label, figures); NO_SECTION for lines without one
     target: Decimal | None
     group_targets: dict[str, Decimal | None]
-    not_submitted: list[Any]
-    waiting: list[Any]
-    returned: list[Any]
+    todo_counts: dict[str, int]
+    todo_people: dict[str, list[Any]]
 
     @property
     def figures(self) -> Figures:
         return total(self.by_group.values())
 
+    @staticmethod
+    def section_value(label: str) -> str:
+        """The class to filter the people list on ("" for lines without one)."""
+        return "" if label == NO_SECTION else label
 
-PEOPLE_LIMIT = 500
+
+def unit_lines(unit_id: int, year_id: int, *columns: Any) -> Select:
+    """The unit's roster lines for a year, each with its (maybe missing) assessment."""
+    return (select(*columns).select_from(Membership)
+            .outerjoin(Assessment, Assessment.membership_id == Membership.id)
+            .where(Membership.unit_id == unit_id, Membership.year_id == year_id))
 
 
 def unit_report(session: Session, unit: Unit, year_id: int) -> UnitReport:
     """Figures and to-do lists of one unit for a year."""
     targets = Targets(session, year_id)
     area_path = path_ids(unit.area.path)
-    group_stmt = (_roster_from(Membership.appendix)
+    group_stmt = (roster_from(Membership.appendix)
                   .where(Membership.unit_id == unit.id, Membership.year_id == year_id)
                   .group_by(Membership.appendix).order_by(Membership.appendix))
-    by_group = {row.appendix: _figures(row) for row in session.execute(group_stmt)}
+    by_group = {row.appendix: figures_of(row) for row in session.execute(group_stmt)}
     section = func.coalesce(Membership.section, "")
-    section_stmt = (_roster_from(section.label("section"))
+    section_stmt = (roster_from(section.label("section"))
                     .where(Membership.unit_id == unit.id, Membership.year_id == year_id)
                     .group_by(section).order_by(section))
-    by_section = [(row.section or NO_SECTION, _figures(row))
-                  for row in session.execute(section_stmt)]
+    by_section = [(row.section or NO_SECTION, figures_of(row)) for row in session.execute(section_stmt)]
+    counts = session.execute(unit_lines(unit.id, year_id, *(
+        func.count(case((list_condition(kind), 1))).label(kind) for kind in TODO_LISTS))).one()
     return UnitReport(
         unit=unit, by_group=by_group, by_section=by_section,
         target=targets.for_path(area_path),
         group_targets={group: targets.for_path(area_path, group) for group in by_group},
-        not_submitted=_people(session, unit.id, year_id,
-                              (Assessment.id.is_(None)) | (Assessment.status == S.DRAFT)),
-        waiting=_people(session, unit.id, year_id, Assessment.status == S.SUBMITTED),
-        returned=_people(session, unit.id, year_id, Assessment.status == S.RETURNED),
+        todo_counts={kind: int(getattr(counts, kind)) for kind in TODO_LISTS},
+        todo_people={kind: _first_people(session, unit.id, year_id, kind)
+                     for kind in TODO_LISTS if getattr(counts, kind)},
     )
 
 
-def _people(session: Session, unit_id: int, year_id: int, condition: Any) -> list[Any]:
+def _first_people(session: Session, unit_id: int, year_id: int, kind: str) -> list[Any]:
     """Names and sections only (least personal data), by section then name."""
-    section = func.coalesce(Membership.section, "")
-    stmt = (
-        select(Membership.full_name, Membership.section, Membership.appendix)
-        .outerjoin(Assessment, Assessment.membership_id == Membership.id)
-        .where(Membership.unit_id == unit_id, Membership.year_id == year_id, condition)
-        .order_by(section, Membership.full_name, Membership.id)
-        .limit(PEOPLE_LIMIT + 1)
-    )
+    stmt = (unit_lines(unit_id, year_id, Membership.full_name, Membership.section)
+            .where(list_condition(kind))
+            .order_by(func.coalesce(Membership.section, ""), Membership.full_name, Membership.id)
+            .limit(TODO_PREVIEW))
     return list(session.execute(stmt))
 
 

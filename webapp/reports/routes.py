@@ -25,11 +25,15 @@ from . import csvcopy, csvexport, xlsxexport
 from .chart import bar_chart
 from .figures import Targets, format_percent, path_ids, total
 from .forms import SORT_COLUMNS, AreaFilterForm, YearForm
-from .queries import ReportRow, area_report, node_figures, unit_report
+from .people import PeopleFilter, people_page, unit_summary
+from .queries import PEOPLE_LISTS, ReportRow, area_report, node_figures, unit_report
 
 bp = Blueprint("reports", __name__)
 
 INVALID_CHOICE = "Giá trị không hợp lệ; đang dùng mặc định."
+BAD_GROUP = "Nhóm đối tượng không hợp lệ (chỉ nhận III, IV hoặc V)."
+BAD_STATUS = "Trạng thái không hợp lệ."
+BAD_LIST = "Danh sách cần xem không hợp lệ."
 
 
 # -- filters ----------------------------------------------------------------------------
@@ -194,6 +198,38 @@ def unit(the_unit: Unit) -> ResponseReturnValue:
     return render_template("reports/unit.html", **context), (200 if ok else 422)
 
 
+SECTION_MAX = 80
+
+
+def _people_filter() -> PeopleFilter:
+    kind = _choice("kind", tuple(PEOPLE_LISTS), BAD_LIST) or "all"
+    section = request.args.get("section")
+    return PeopleFilter(kind, None if section is None else section[:SECTION_MAX],
+                        _choice("appendix", GROUPS, BAD_GROUP))
+
+
+@bp.get("/units/<int:unit_id>/people")
+@allow(can_view_unit, load=Unit)
+def unit_people(the_unit: Unit) -> ResponseReturnValue:
+    """Who is behind a count of the unit page, a hundred names per page."""
+    year = _year_for_export(db.session, the_unit.id)
+    wanted = _people_filter()
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10**6))
+    listing = people_page(db.session, the_unit.id, year.id, wanted, page)
+    args = {"year": year.id, "kind": wanted.kind, "section": wanted.section, "appendix": wanted.appendix}
+    return render_template("reports/people.html", unit=the_unit, year=year, wanted=wanted,
+                           title=PEOPLE_LISTS[wanted.kind], listing=listing, args=args)
+
+
+@bp.get("/units/<int:unit_id>/summary")
+@allow(can_view_unit, load=Unit)
+def unit_summary_page(the_unit: Unit) -> ResponseReturnValue:
+    """The A4 summary a head prints and signs for the learning-unit dossier."""
+    year = _year_for_export(db.session, the_unit.id)
+    return render_template("reports/unit_summary.html", unit=the_unit, year=year,
+                           summary=unit_summary(db.session, the_unit, year.id))
+
+
 # -- CSV --------------------------------------------------------------------------------
 
 def _csv_response(chunks: Callable[[Session], Iterator[str] | Iterator[bytes]], filename: str) -> Response:
@@ -219,10 +255,6 @@ def _xlsx_response(rows: Callable[[Session], Iterator[list[Any]]],
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-BAD_GROUP = "Nhóm đối tượng không hợp lệ (chỉ nhận III, IV hoặc V)."
-BAD_STATUS = "Trạng thái không hợp lệ."
 
 
 def _export_scope(path: str, unit_id: int | None = None, by_status: bool = False) -> csvexport.Scope:
