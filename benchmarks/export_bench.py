@@ -25,13 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reports_bench import seed  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from reports_bench import reused, seed  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.dialects import postgresql  # noqa: E402
 
 from webapp import create_app, criteria_store, migrate  # noqa: E402
 from webapp.db import db  # noqa: E402
-from webapp.models import Area, AssessmentYear, Membership  # noqa: E402
 from webapp.reports import csvcopy, csvexport  # noqa: E402
 
 
@@ -58,17 +57,6 @@ def psql_copy(url: str, sql: str) -> float:
     return time.perf_counter() - started
 
 
-def reused() -> tuple[Area | None, AssessmentYear | None, int]:
-    """The root and year of the newest earlier seeding, and its roster size."""
-    year = db.session.scalar(select(AssessmentYear).where(AssessmentYear.label.like("bench-%"))
-                             .order_by(AssessmentYear.id.desc()).limit(1))
-    if year is None:
-        return None, None, 0
-    root = db.session.scalar(select(Area).where(Area.code == "B" + year.label.removeprefix("bench-")))
-    lines = db.session.scalar(select(func.count(Membership.id)).where(Membership.year_id == year.id))
-    return root, year, lines or 0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=1000)
@@ -84,7 +72,7 @@ def main() -> None:
         migrate.upgrade(db.engine)
         criteria_store.sync_shipped(db.session)
         db.session.commit()
-        root, year, lines = reused() if args.reuse else (None, None, 0)
+        root, year, lines = reused(db.session) if args.reuse else (None, None, 0)
         if root is None or year is None:
             started = time.perf_counter()
             root, _unit, year = seed(db.session, args.units, args.members)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from webapp import create_app, criteria_store, migrate  # noqa: E402
 from webapp.db import db  # noqa: E402
@@ -103,6 +103,17 @@ def seed(session, units: int, members: int) -> tuple[Area, Unit, AssessmentYear]
         session.execute(insert(Assessment), assessments)
     session.commit()
     return root, session.get(Unit, unit_ids[0]), year
+
+
+def reused(session) -> tuple[Area | None, AssessmentYear | None, int]:  # type: ignore[no-untyped-def]
+    """The root and year of the newest earlier seeding, and its roster size."""
+    year = session.scalar(select(AssessmentYear).where(AssessmentYear.label.like("bench-%"))
+                          .order_by(AssessmentYear.id.desc()).limit(1))
+    if year is None:
+        return None, None, 0
+    root = session.scalar(select(Area).where(Area.code == "B" + year.label.removeprefix("bench-")))
+    lines = session.scalar(select(func.count(Membership.id)).where(Membership.year_id == year.id))
+    return root, year, lines or 0
 
 
 def timed(label: str, function):  # type: ignore[no-untyped-def]
