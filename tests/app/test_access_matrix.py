@@ -19,7 +19,8 @@ EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 MEMBER = frozenset({"member"})
 MANAGERS = frozenset({"head", "admin"})           # the unit's roster and drives
-REVIEWERS = frozenset({"head", "aggregator_above"})
+REVIEWERS = frozenset({"head"})                   # a member's form: the unit's heads, never aggregators
+AGGREGATORS = frozenset({"aggregator_above", "aggregator_elsewhere"})
 UNIT_READERS = frozenset({"head", "aggregator_above", "admin"})
 AREA_READERS = frozenset({"aggregator_above", "admin"})
 ADMIN = frozenset({"admin"})
@@ -87,6 +88,7 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "certificates.verify": ("GET", lambda c, d: "/verify/" + tokens.make_token(tokens.CERTIFICATE,
                                                                                 c.assessment.id), EVERYONE),
     "review.index": ("GET", lambda c, d: "/review/", HEADS),
+    "review.heads_queue": ("GET", lambda c, d: "/review/heads", AGGREGATORS),
     "review.queue": ("GET", lambda c, d: f"/units/{c.unit.id}/queue", REVIEWERS),
     "review.confirm_selected": ("POST", lambda c, d: f"/units/{c.unit.id}/queue/confirm", REVIEWERS),
     "review.scan": ("GET", lambda c, d: "/scan/" + tokens.make_token(tokens.MEMBER_QR, c.assessment.id),

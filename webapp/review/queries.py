@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, Unit
+from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, Role, RoleGrant, Unit
 
 S = AssessmentStatus
 RETURNED_SHOWN = 20
@@ -94,9 +94,17 @@ def _rows(session: Session, query: Select) -> list[QueueRow]:
     return [QueueRow(*row) for row in session.execute(query)]
 
 
-def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> list[QueueRow]:
-    """Submitted assessments waiting for the head, oldest first."""
-    query = _open_unit_rows(unit_id, filters).where(Assessment.status == S.SUBMITTED)
+def _not_of(query: Select, user_id: int | None) -> Select:
+    """Leave out the viewer's own assessment: another head or the area above confirms it."""
+    if user_id is None:
+        return query
+    return query.where(or_(Membership.user_id.is_(None), Membership.user_id != user_id))
+
+
+def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
+            viewer_id: int | None = None) -> list[QueueRow]:
+    """Submitted assessments waiting for the head (not his own), oldest first."""
+    query = _not_of(_open_unit_rows(unit_id, filters), viewer_id).where(Assessment.status == S.SUBMITTED)
     return _rows(session, query.order_by(Assessment.submitted_at, Assessment.id))
 
 
@@ -158,10 +166,10 @@ def filter_choices(session: Session, unit_id: int) -> tuple[list[str], list[str]
 
 
 def next_waiting(session: Session, unit_id: int, after: Assessment,
-                 filters: QueueFilters = QueueFilters()) -> QueueRow | None:
+                 filters: QueueFilters = QueueFilters(), viewer_id: int | None = None) -> QueueRow | None:
     """The oldest other submitted assessment of the unit: where the head goes next."""
     query = (
-        _open_unit_rows(unit_id, filters)
+        _not_of(_open_unit_rows(unit_id, filters), viewer_id)
         .where(Assessment.status == S.SUBMITTED, Assessment.id != after.id)
         .order_by(Assessment.submitted_at, Assessment.id)
         .limit(1)
@@ -197,3 +205,35 @@ def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummar
                     by_status.get((unit.id, S.CONFIRMED), 0), roster.get(unit.id, 0))
         for unit in units
     ]
+
+
+@dataclass(frozen=True)
+class HeadRow:
+    """A head's own submitted assessment, waiting for an aggregator of the area managing the unit."""
+
+    assessment_id: int
+    full_name: str
+    unit_name: str
+    self_total: int | None
+    self_achieved: bool | None
+    submitted_at: datetime | None
+
+
+def heads_waiting(session: Session, area_ids: Iterable[int]) -> list[HeadRow]:
+    """Submitted assessments of units' own heads, for units of these areas (open years), oldest first."""
+    ids = list(area_ids)
+    if not ids:
+        return []
+    query = (
+        select(Assessment.id, Membership.full_name, Unit.name, Assessment.self_total,
+               Assessment.self_achieved, Assessment.submitted_at)
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(Unit, Membership.unit_id == Unit.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Unit.area_id.in_(ids), AssessmentYear.is_open.is_(True), Assessment.status == S.SUBMITTED,
+               select(RoleGrant.id).where(and_(RoleGrant.user_id == Membership.user_id,
+                                               RoleGrant.role == Role.UNIT_HEAD,
+                                               RoleGrant.unit_id == Membership.unit_id)).exists())
+        .order_by(Assessment.submitted_at, Assessment.id)
+    )
+    return [HeadRow(*row) for row in session.execute(query)]

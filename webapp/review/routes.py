@@ -16,7 +16,16 @@ from sqlalchemy.orm import selectinload
 from criteria import CriteriaSet
 
 from .. import tokens
-from ..access import allow, can_review, can_review_unit, deny, heads_a_unit, review_refusal, signed_in
+from ..access import (
+    allow,
+    can_review,
+    can_review_unit,
+    confirms_heads,
+    deny,
+    heads_a_unit,
+    review_refusal,
+    signed_in,
+)
 from ..assessments import operations
 from ..assessments.progress import LiveScore, live_score
 from ..assessments.queries import ASSESSMENT_PAGE
@@ -86,7 +95,7 @@ def queue(unit: Unit) -> ResponseReturnValue:
     """Submitted assessments of one unit waiting for confirmation, oldest first."""
     filters = _filters()
     appendices, sections = queries.filter_choices(db.session, unit.id)
-    waiting = queries.waiting(db.session, unit.id, filters)
+    waiting = queries.waiting(db.session, unit.id, filters, viewer_id=current_user.id)
     return render_template(
         "review/queue.html", unit=unit, filters=filters, appendices=appendices, sections=sections,
         waiting=waiting, groups=queries.by_section(waiting), bulk_form=ConfirmForm(),
@@ -94,6 +103,22 @@ def queue(unit: Unit) -> ResponseReturnValue:
         counts=queries.status_counts(db.session, unit.id, filters), statuses=list(S),
         confirmed_split=queries.confirmed_split(db.session, unit.id, filters),
     )
+
+
+@bp.get("/review/heads")
+@allow(confirms_heads)
+def heads_queue() -> ResponseReturnValue:
+    """Aggregators: the own assessments of the heads of the units their areas manage directly."""
+    area_ids = [area.id for area in current_user.aggregated_areas]
+    return render_template("review/heads.html", rows=queries.heads_waiting(db.session, area_ids))
+
+
+def _back_url(assessment: Assessment, filters: queries.QueueFilters) -> str:
+    """Where the reviewer came from: the unit's queue for its heads, else the heads' queue."""
+    unit_id = assessment.membership.unit_id
+    if can_review_unit(current_user, assessment.membership.unit):
+        return url_for("review.queue", unit_id=unit_id, **filters.as_args())  # type: ignore[arg-type]
+    return url_for("review.heads_queue")
 
 
 @bp.post("/units/<int:unit_id>/queue/confirm")
@@ -171,8 +196,7 @@ def review(assessment: Assessment) -> ResponseReturnValue:
     if action == "confirm" and assessment.confirmed_achieved is False:
         action = "confirm_below"
     flash(DONE_MESSAGES[action].format(name=name), "success")
-    queue_url = url_for("review.queue", unit_id=assessment.membership.unit_id, **filters.as_args())  # type: ignore[arg-type]
-    return redirect(queue_url)
+    return redirect(_back_url(assessment, filters))
 
 
 def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form: DecisionForm) -> None:
@@ -191,12 +215,14 @@ def _render_review(assessment: Assessment, criteria_set: CriteriaSet, form: Deci
                    filters: queries.QueueFilters, status: int = 200, error: str | None = None,
                    action: str | None = None, below_title: str | None = None) -> ResponseReturnValue:
     unit = assessment.membership.unit
-    upcoming = queries.next_waiting(db.session, unit.id, assessment, filters)
+    upcoming = (queries.next_waiting(db.session, unit.id, assessment, filters, viewer_id=current_user.id)
+                if can_review_unit(current_user, unit) else None)
     return render_template(
         "review/review.html", a=assessment, membership=assessment.membership, unit=unit,
         criteria_set=criteria_set, form=form, filters=filters, error=error, action=action,
         answers=assessment.answers_by_index(), upcoming=upcoming, below_title=below_title,
         status_note=STATUS_NOTES.get(assessment.status), live=_head_live(criteria_set, form),
+        back_url=_back_url(assessment, filters),
     ), status
 
 
