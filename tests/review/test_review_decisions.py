@@ -351,3 +351,25 @@ def test_confirm_below_the_title_is_asked_only_when_the_points_give_it(db_sessio
     assert a.status is S.SUBMITTED
     operations.confirm(db_session, scene.head, a, a.version, {}, {}, below_title_ok=False)  # 80 points: no question
     assert a.status is S.CONFIRMED and a.confirmed_achieved is True
+
+
+def test_a_resubmitted_form_shows_the_previous_rounds_comments_and_points(db_session, login, scene):
+    from webapp.assessments import operations
+
+    a = scene.assessment
+    client = login(scene.head)
+    first = client.get(f"/review/{a.id}").get_data(as_text=True)
+    assert "Phiếu gửi lại sau khi được trả lại" not in first and "Nhận xét lần trước" not in first
+    operations.return_for_correction(db_session, scene.head, a, a.version,
+                                     {"6": "Bổ sung chứng chỉ ngoại ngữ"}, "Xem lại chỉ số 6")
+    operations.submit(db_session, scene.member, a, {"6": 10}, {"6": "Chứng chỉ B1 tiếng Anh, 2026"})
+    db_session.flush()
+    page = client.get(f"/review/{a.id}").get_data(as_text=True)
+    assert "Phiếu gửi lại sau khi được trả lại" in page and "Hiệu trưởng Lê Lợi" in page
+    assert "Lý do trả lại:</span> Xem lại chỉ số 6" in page
+    earlier = page[page.index("Chỉ số 6."):page.index("Chỉ số 7.")]
+    assert "Nhận xét lần trước:</span> Bổ sung chứng chỉ ngoại ngữ" in earlier
+    assert "Lúc trả lại: <strong>8 điểm</strong>" in " ".join(earlier.split()) and "Đã sửa điểm" in earlier
+    assert "Chứng chỉ B1 tiếng Anh, 2026" in earlier
+    untouched = page[page.index("Chỉ số 7."):page.index("Chỉ số 8.")]
+    assert "Nhận xét lần trước" not in untouched and "Đã sửa điểm" not in untouched

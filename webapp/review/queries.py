@@ -12,7 +12,17 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, Role, RoleGrant, Unit
+from ..models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentYear,
+    AuditEvent,
+    Membership,
+    Role,
+    RoleGrant,
+    Unit,
+    User,
+)
 
 S = AssessmentStatus
 RETURNED_SHOWN = 20
@@ -237,3 +247,25 @@ def heads_waiting(session: Session, area_ids: Iterable[int]) -> list[HeadRow]:
         .order_by(Assessment.submitted_at, Assessment.id)
     )
     return [HeadRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class ReturnRound:
+    """The last time the form was sent back: when, by whom, why (the per-index comments and the
+    points it was returned with stay on its answers: `head_comment`, `head_value`)."""
+
+    at: datetime
+    by: str | None
+    reason: str | None
+
+
+def last_return(session: Session, assessment_id: int) -> ReturnRound | None:
+    """From the audit log: the latest "return" of this assessment, or None if it never was."""
+    row = session.execute(
+        select(AuditEvent.at, User.full_name, AuditEvent.reason)
+        .outerjoin(User, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.subject_type == Assessment.__tablename__, AuditEvent.subject_id == assessment_id,
+               AuditEvent.action == "return")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return ReturnRound(*row) if row is not None else None

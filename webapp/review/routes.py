@@ -223,6 +223,7 @@ def _render_review(assessment: Assessment, criteria_set: CriteriaSet, form: Deci
         answers=assessment.answers_by_index(), upcoming=upcoming, below_title=below_title,
         status_note=STATUS_NOTES.get(assessment.status), live=_head_live(criteria_set, form),
         back_url=_back_url(assessment, filters),
+        previous=queries.last_return(db.session, assessment.id) if assessment.status is S.SUBMITTED else None,
     ), status
 
 
