@@ -66,10 +66,10 @@ def test_counts_per_status_and_returned_list(db_session, login, scene, person, m
     operations.return_for_correction(db_session, scene.head, returned, returned.version,
                                      {"1": "Ghi rõ hơn"})
     counts = queries.status_counts(db_session, scene.unit.id)
-    assert counts[operations.S.SUBMITTED] == 1
-    assert counts[operations.S.CONFIRMED] == 1
-    assert counts[operations.S.RETURNED] == 1
-    assert counts[operations.S.DRAFT] == 0
+    assert counts["submitted"] == 1
+    assert counts["confirmed_achieved"] == 1 and counts["confirmed_not_achieved"] == 0
+    assert counts["returned"] == 1
+    assert counts["draft"] == 0
     page = login(scene.head).get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
     returned_part = page.split("Đã trả lại, chờ người tự đánh giá sửa (1)", 1)[1]
     assert "Người Cần Sửa" in returned_part
@@ -117,3 +117,25 @@ def test_start_page_card_and_nav_for_heads(login, scene):
     assert "Chờ xác nhận" in page and "Trong danh sách" in page
     member_page = login(scene.member).get("/").get_data(as_text=True)
     assert "Phiếu chờ xác nhận" not in member_page
+
+
+def test_achieved_and_not_achieved_are_counted_apart_on_tile_queue_and_roster(db_session, login, scene, person,
+                                                                              make_assessment):
+    reached = make_assessment(unit=scene.unit, year=scene.year, user=person("Đã Đạt"), submit=True)
+    operations.confirm(db_session, scene.head, reached, reached.version)
+    missed = make_assessment(unit=scene.unit, year=scene.year, user=person("Chưa Đạt"), submit=True)
+    operations.confirm(db_session, scene.head, missed, missed.version, {"4": 0}, {"4": "Thiếu minh chứng"})
+    client = login(scene.head)
+
+    def count_of(page: str, label: str) -> str:
+        return page.split(f"<dt>{label}</dt><dd>", 1)[1].split("</dd>", 1)[0].strip()
+
+    home = client.get("/").get_data(as_text=True)
+    assert "<dt>Đã xác nhận</dt>" not in home
+    assert count_of(home, "Xác nhận đạt") == "1" and count_of(home, "Xác nhận chưa đạt") == "1"
+    queue = client.get(f"/units/{scene.unit.id}/queue").get_data(as_text=True)
+    assert "Xác nhận đạt</span> <strong>1</strong>" in queue
+    assert "Xác nhận chưa đạt</span> <strong>1</strong>" in queue
+    roster = client.get(f"/units/{scene.unit.id}/roster").get_data(as_text=True)
+    assert ">Đã xác nhận<" not in roster
+    assert count_of(roster, "Xác nhận đạt") == "1" and count_of(roster, "Xác nhận chưa đạt") == "1"

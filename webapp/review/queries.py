@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
+    SHOWN_STATUSES,
     Assessment,
     AssessmentStatus,
     AssessmentYear,
@@ -22,7 +23,9 @@ from ..models import (
     RoleGrant,
     Unit,
     User,
+    shown_status,
 )
+from ..models.assessments import CONFIRMED_ACHIEVED, CONFIRMED_NOT_ACHIEVED
 
 S = AssessmentStatus
 RETURNED_SHOWN = 20
@@ -73,7 +76,8 @@ class UnitSummary:
 
     unit: Unit
     waiting: int
-    confirmed: int
+    confirmed_achieved: int
+    confirmed_not_achieved: int
     roster_size: int
 
 
@@ -134,32 +138,20 @@ def returned(session: Session, unit_id: int, filters: QueueFilters = QueueFilter
     return _rows(session, query.order_by(Assessment.decided_at.desc(), Assessment.id).limit(limit))
 
 
-def status_counts(session: Session, unit_id: int,
-                  filters: QueueFilters = QueueFilters()) -> dict[AssessmentStatus, int]:
-    """How many of the unit's assessments are in each status (every status present, 0 if none)."""
+def status_counts(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> dict[str, int]:
+    """How many of the unit's assessments are in each shown status (`SHOWN_STATUSES` keys, 0 if none):
+    a confirmation counts as "Xác nhận đạt" or "Xác nhận chưa đạt"."""
     query = (
-        select(Assessment.status, func.count(Assessment.id))
+        select(Assessment.status, Assessment.confirmed_achieved, func.count(Assessment.id))
         .join(Membership, Assessment.membership_id == Membership.id)
         .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
         .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
-        .group_by(Assessment.status)
+        .group_by(Assessment.status, Assessment.confirmed_achieved)
     )
-    counts = dict.fromkeys(S, 0)
-    counts.update({status: total for status, total in session.execute(_filtered(query, filters))})
+    counts = {shown.value: 0 for shown in SHOWN_STATUSES}
+    for status, achieved, total in session.execute(_filtered(query, filters)):
+        counts[shown_status(status, achieved).value] += total
     return counts
-
-
-def confirmed_split(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> tuple[int, int]:
-    """Confirmed assessments of the unit: (reached the title, did not)."""
-    query = (
-        select(Assessment.confirmed_achieved, func.count(Assessment.id))
-        .join(Membership, Assessment.membership_id == Membership.id)
-        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
-        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True), Assessment.status == S.CONFIRMED)
-        .group_by(Assessment.confirmed_achieved)
-    )
-    counts = {bool(achieved): total for achieved, total in session.execute(_filtered(query, filters))}
-    return counts.get(True, 0), counts.get(False, 0)
 
 
 def filter_choices(session: Session, unit_id: int) -> tuple[list[str], list[str]]:
@@ -195,12 +187,12 @@ def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummar
         return []
     units = session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)).all()
     status_rows = session.execute(
-        select(Membership.unit_id, Assessment.status, func.count(Assessment.id))
+        select(Membership.unit_id, Assessment.status, Assessment.confirmed_achieved, func.count(Assessment.id))
         .join(Membership, Assessment.membership_id == Membership.id)
         .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
         .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True),
                Assessment.status.in_((S.SUBMITTED, S.CONFIRMED)))
-        .group_by(Membership.unit_id, Assessment.status)
+        .group_by(Membership.unit_id, Assessment.status, Assessment.confirmed_achieved)
     ).all()
     roster_rows = session.execute(
         select(Membership.unit_id, func.count(Membership.id))
@@ -208,11 +200,15 @@ def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummar
         .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True))
         .group_by(Membership.unit_id)
     ).all()
-    by_status = {(unit_id, status): total for unit_id, status, total in status_rows}
+    by_status: dict[tuple[int, str], int] = {}
+    for unit_id, status, achieved, total in status_rows:
+        key = (unit_id, shown_status(status, achieved).value)
+        by_status[key] = by_status.get(key, 0) + total
     roster = dict(roster_rows)
     return [
-        UnitSummary(unit, by_status.get((unit.id, S.SUBMITTED), 0),
-                    by_status.get((unit.id, S.CONFIRMED), 0), roster.get(unit.id, 0))
+        UnitSummary(unit, by_status.get((unit.id, S.SUBMITTED.value), 0),
+                    by_status.get((unit.id, CONFIRMED_ACHIEVED.value), 0),
+                    by_status.get((unit.id, CONFIRMED_NOT_ACHIEVED.value), 0), roster.get(unit.id, 0))
         for unit in units
     ]
 

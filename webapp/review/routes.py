@@ -33,7 +33,7 @@ from ..db import db
 from ..errors import DomainError, fail
 from ..forms import ConfirmForm
 from ..inputs import parse_id
-from ..models import Assessment, AssessmentStatus, Membership, Unit
+from ..models import SHOWN_STATUSES, Assessment, AssessmentStatus, Membership, Unit
 from . import queries
 from .forms import STALE_PAGE, DecisionForm, RevokeForm, decision_form
 
@@ -100,8 +100,7 @@ def queue(unit: Unit) -> ResponseReturnValue:
         "review/queue.html", unit=unit, filters=filters, appendices=appendices, sections=sections,
         waiting=waiting, groups=queries.by_section(waiting), bulk_form=ConfirmForm(),
         returned=queries.returned(db.session, unit.id, filters),
-        counts=queries.status_counts(db.session, unit.id, filters), statuses=list(S),
-        confirmed_split=queries.confirmed_split(db.session, unit.id, filters),
+        counts=queries.status_counts(db.session, unit.id, filters), statuses=SHOWN_STATUSES,
     )
 
 
