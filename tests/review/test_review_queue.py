@@ -139,3 +139,46 @@ def test_achieved_and_not_achieved_are_counted_apart_on_tile_queue_and_roster(db
     roster = client.get(f"/units/{scene.unit.id}/roster").get_data(as_text=True)
     assert ">Đã xác nhận<" not in roster
     assert count_of(roster, "Xác nhận đạt") == "1" and count_of(roster, "Xác nhận chưa đạt") == "1"
+
+
+def test_a_large_queue_lists_classes_and_each_class_opens_on_its_own(db_session, login, scene, person,
+                                                                    make_assessment, monkeypatch):
+    monkeypatch.setattr(queries, "PAGE_SIZE", 3)
+    names = {"10A2": ["An", "Bình", "Chi"], "11B1": ["Dũng", "Giang"], None: ["Hà"]}
+    made = {name: make_assessment(unit=scene.unit, year=scene.year, section=section,
+                                  user=person(f"Học sinh {name}"), submit=True)
+            for section, group in names.items() for name in group}
+    client = login(scene.head)
+    base = f"/units/{scene.unit.id}/queue"
+    page = client.get(base).get_data(as_text=True)
+    waiting = _names_in_waiting(page)
+    # Seven forms in four groups, three a page: the classes with their counts, not the rows.
+    assert "Đang chờ xác nhận (7)" in page and 'name="pick"' not in page
+    for section, count in (("10A1", 1), ("10A2", 3), ("11B1", 2)):
+        assert f'href="{base}?section={section}"' in page
+        assert f"{section}</strong>\n          <span class=\"small\">{count} phiếu chờ xác nhận" in waiting
+    assert f'href="{base}?section=-"' in page and "Chưa ghi lớp / tổ, phòng" in waiting
+    assert "Học sinh An" not in waiting.split("Xem phiếu tiếp theo", 1)[1].split("</a>", 1)[1]
+    assert "Xem phiếu tiếp theo: Trần Thị Bình" in page  # the oldest of all
+
+    one_class = client.get(f"{base}?section=10A2").get_data(as_text=True)
+    assert one_class.count('name="pick"') == 3 and "Trang 1/1" not in one_class
+    assert all(f"Học sinh {name}" in one_class for name in names["10A2"])
+    assert client.get(f"{base}?section=-").get_data(as_text=True).count('name="pick"') == 1
+
+    # A class larger than a page: pages of at most three, the oldest first.
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    first = client.get(f"{base}?section=10A2").get_data(as_text=True)
+    assert first.count('name="pick"') == 2 and "Trang 1/2" in first
+    assert f'href="{base}?page=2&amp;section=10A2"' in first
+    second = client.get(f"{base}?section=10A2&page=2").get_data(as_text=True)
+    assert second.count('name="pick"') == 1 and "Học sinh Chi" in second and "Học sinh An" not in second
+    assert client.get(f"{base}?section=10A2&page=99").get_data(as_text=True).count('name="pick"') == 1
+    assert client.get(f"{base}?section=10A2&page=abc").status_code == 200
+
+    # Bulk confirmation of the class still works from its own page.
+    picks = [f"{made[name].id}:{made[name].version}" for name in ("Dũng", "Giang")]
+    done = client.post(f"{base}/confirm?section=11B1", data={"pick": picks})
+    assert done.status_code == 302 and done.location.endswith(f"{base}?section=11B1")
+    db_session.expire_all()
+    assert made["Dũng"].status is operations.S.CONFIRMED and made["Giang"].status is operations.S.CONFIRMED

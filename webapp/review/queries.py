@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -29,6 +29,11 @@ from ..models.assessments import CONFIRMED_ACHIEVED, CONFIRMED_NOT_ACHIEVED
 
 S = AssessmentStatus
 RETURNED_SHOWN = 20
+# The queue lists at most this many forms per page; above it, with several classes, it lists the
+# classes and their counts and each class opens on its own (a school's page stays small).
+PAGE_SIZE = 50
+# The `section` filter value that means "no class or department recorded".
+NO_SECTION = "-"
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,9 @@ def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:
 def _filtered(query: Select, filters: QueueFilters) -> Select:
     if filters.appendix:
         query = query.where(Membership.appendix == filters.appendix)
-    if filters.section:
+    if filters.section == NO_SECTION:
+        query = query.where(Membership.section.is_(None))
+    elif filters.section:
         query = query.where(Membership.section == filters.section)
     return query
 
@@ -116,10 +123,41 @@ def _not_of(query: Select, user_id: int | None) -> Select:
 
 
 def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
-            viewer_id: int | None = None) -> list[QueueRow]:
-    """Submitted assessments waiting for the head (not his own), oldest first."""
+            viewer_id: int | None = None, page: int = 1, size: int | None = None) -> list[QueueRow]:
+    """Submitted assessments waiting for the head (not his own), oldest first; one page of them."""
+    size = size or PAGE_SIZE
     query = _not_of(_open_unit_rows(unit_id, filters), viewer_id).where(Assessment.status == S.SUBMITTED)
-    return _rows(session, query.order_by(Assessment.submitted_at, Assessment.id))
+    query = query.order_by(Assessment.submitted_at, Assessment.id).limit(size).offset((page - 1) * size)
+    return _rows(session, query)
+
+
+@dataclass(frozen=True)
+class SectionCount:
+    """How many forms of one class or department wait, and how many reached the title themselves."""
+
+    section: str | None
+    waiting: int
+    preselected: int
+
+    @property
+    def filter_value(self) -> str:
+        return self.section or NO_SECTION
+
+
+def waiting_sections(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
+                     viewer_id: int | None = None) -> list[SectionCount]:
+    """The waiting forms counted per class or department (by name, those without one last)."""
+    query = (
+        select(Membership.section, func.count(Assessment.id),
+               func.count(case((Assessment.self_achieved.is_(True), Assessment.id))))
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True), Assessment.status == S.SUBMITTED)
+        .group_by(Membership.section)
+    )
+    rows = session.execute(_not_of(_filtered(query, filters), viewer_id)).all()
+    counts = [SectionCount(section, int(total), int(picked)) for section, total, picked in rows]
+    return sorted(counts, key=lambda count: (count.section is None, count.section or ""))
 
 
 def by_section(rows: list[QueueRow]) -> list[SectionGroup]:
