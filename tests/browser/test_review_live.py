@@ -42,7 +42,7 @@ def _stored(site, assessment_id: int) -> Assessment:  # type: ignore[no-untyped-
         return found
 
 
-def test_the_live_total_follows_the_heads_points_and_warns_below_the_title(new_context, site, submitted):
+def test_the_live_total_follows_the_heads_points_and_warns_below_the_title(new_context, site, submitted, helpers):
     page = new_context(user="head").new_page()
     page.goto(f"/review/{submitted}")
     live = page.locator("#review-live")
@@ -58,6 +58,7 @@ def test_the_live_total_follows_the_heads_points_and_warns_below_the_title(new_c
     assert live.locator('[data-live="total"]').inner_text() == "72"
     assert "Chưa đạt danh hiệu" in live.inner_text()
     assert confirm.inner_text() == "Xác nhận chưa đạt"
+    helpers.screenshot(page, "review-below-title")
     box = confirm.bounding_box()  # still on screen, wherever the select scrolled the page
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800
     page.select_option("#points_4", "8")
