@@ -181,3 +181,16 @@ def test_the_consent_text_says_who_confirms_whom(client):
     page = client.get("/register").get_data(as_text=True)
     assert "Phiếu của thủ trưởng do một thủ trưởng khác của đơn vị hoặc cán bộ tổng hợp" in page
     assert "không sửa hay xác nhận" in page
+
+
+def test_the_head_reads_who_confirms_his_own_form_and_who_did(db_session, login, scene, heads_form):
+    own, ward_officer, _ = heads_form
+    client = login(scene.head)
+    waiting = client.get(f"/assess/{own.id}/status").get_data(as_text=True)
+    assert "phiếu của bạn do một thủ trưởng khác của đơn vị hoặc cán bộ tổng hợp" in waiting
+    member_page = login(scene.member).get(f"/assess/{scene.assessment.id}/status").get_data(as_text=True)
+    assert "Thủ trưởng đơn vị sẽ xem và xác nhận kết quả" in member_page
+    assert login(ward_officer).post(f"/review/{own.id}", data=_decision(own)).status_code == 302
+    client = login(scene.head)
+    done = client.get(f"/assess/{own.id}/status").get_data(as_text=True)
+    assert "Cán bộ Phòng Văn hóa - Xã hội đã xác nhận phiếu" in done and "Thủ trưởng Cán bộ" not in done
