@@ -160,6 +160,36 @@ def waiting_sections(session: Session, unit_id: int, filters: QueueFilters = Que
     return sorted(counts, key=lambda count: (count.section is None, count.section or ""))
 
 
+@dataclass(frozen=True)
+class QueueView:
+    """What the queue page shows of the waiting forms: one page of them grouped per class, or,
+    when many wait in several classes, the classes with their counts (`by_class`)."""
+
+    total: int
+    page: int
+    pages: int
+    by_class: bool
+    per_section: list[SectionCount]
+    groups: list[SectionGroup]
+    first: QueueRow | None  # where "Xem phiếu tiếp theo" leads
+
+    def count_of(self, section: str | None) -> int:
+        return next((count.waiting for count in self.per_section if count.section == section), 0)
+
+
+def queue_view(session: Session, unit_id: int, filters: QueueFilters, viewer_id: int,
+               page: int | None = None) -> QueueView:
+    """Two statements whatever the size: the counts per class, then one page (or the oldest form)."""
+    per_section = waiting_sections(session, unit_id, filters, viewer_id)
+    total = sum(count.waiting for count in per_section)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page or 1, pages)
+    by_class = not filters.section and len(per_section) > 1 and total > PAGE_SIZE
+    rows = waiting(session, unit_id, filters, viewer_id, 1 if by_class else page, 1 if by_class else None)
+    return QueueView(total, page, pages, by_class, per_section, [] if by_class else by_section(rows),
+                     rows[0] if rows else None)
+
+
 def by_section(rows: list[QueueRow]) -> list[SectionGroup]:
     """The rows per class or department (by name, those without one last), each kept in order."""
     groups: dict[str | None, list[QueueRow]] = {}

@@ -95,20 +95,10 @@ def queue(unit: Unit) -> ResponseReturnValue:
     """Submitted assessments of one unit waiting for confirmation, oldest first."""
     filters = _filters()
     appendices, sections = queries.filter_choices(db.session, unit.id)
-    per_section = queries.waiting_sections(db.session, unit.id, filters, viewer_id=current_user.id)
-    total = sum(count.waiting for count in per_section)
-    pages = max(1, -(-total // queries.PAGE_SIZE))
-    page = min(parse_id(request.args.get("page")) or 1, pages)
-    # A school's whole queue would be thousands of rows: list its classes, each opens on its own.
-    by_class = not filters.section and len(per_section) > 1 and total > queries.PAGE_SIZE
-    rows = (queries.waiting(db.session, unit.id, filters, current_user.id, size=1) if by_class
-            else queries.waiting(db.session, unit.id, filters, current_user.id, page))
+    view = queries.queue_view(db.session, unit.id, filters, current_user.id, parse_id(request.args.get("page")))
     return render_template(
         "review/queue.html", unit=unit, filters=filters, appendices=appendices, sections=sections,
-        total=total, page=page, pages=pages, by_class=by_class, per_section=per_section,
-        first=rows[0] if rows else None, groups=[] if by_class else queries.by_section(rows),
-        section_counts={count.section: count for count in per_section}, bulk_form=ConfirmForm(),
-        returned=queries.returned(db.session, unit.id, filters),
+        view=view, bulk_form=ConfirmForm(), returned=queries.returned(db.session, unit.id, filters),
         counts=queries.status_counts(db.session, unit.id, filters), statuses=SHOWN_STATUSES,
     )
 
@@ -201,8 +191,6 @@ def review(assessment: Assessment) -> ResponseReturnValue:
         # Show the assessment as it now stands; the request rolls back what was attempted.
         return _render_review(_with_unit(assessment.id), criteria_set, form, filters, error.status,
                               error.message, action)
-    if action == "confirm" and assessment.confirmed_achieved is False:
-        action = "confirm_below"
     flash(DONE_MESSAGES[action].format(name=name), "success")
     return redirect(_back_url(assessment, filters))
 
