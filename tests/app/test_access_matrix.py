@@ -183,3 +183,29 @@ def test_role_by_endpoint(endpoint, app, cast, db_session, login):
         if user is not None:
             with client.session_transaction() as session:
                 session.clear()
+
+
+# A head's own form: who may open (and so confirm, return, reject) it, for every role of the
+# cast plus a second head of the unit and an aggregator of the ward that manages the school.
+HEADS_OWN_FORM = frozenset({"second_head", "aggregator_of_ward"})
+
+
+@pytest.mark.parametrize("role", [*ROLES, "second_head", "aggregator_of_ward"])
+def test_a_heads_own_form_by_role(role, app, cast, make_assessment, make_user, grant, login):
+    from webapp.models import Role
+
+    own = make_assessment(unit=cast.unit, year=cast.year, user=cast.head, appendix="IV", submit=True)
+    extra = {"second_head": (Role.UNIT_HEAD, {"unit": cast.unit}),
+             "aggregator_of_ward": (Role.AGGREGATOR, {"area": cast.ward})}
+    if role in extra:
+        user = make_user(role)
+        grant(user, extra[role][0], **extra[role][1])
+    else:
+        user = cast.by_role(role)
+    client = login(user) if user is not None else app.test_client()
+    for url in (f"/review/{own.id}", f"/review/{own.id}/revoke"):
+        response = client.get(url)
+        assert response.status_code < 500
+        allowed = role in HEADS_OWN_FORM
+        assert (response.status_code in (200, 302) and "/login" not in (response.location or "")) is allowed, \
+            (role, url, response.status_code)
