@@ -166,8 +166,9 @@ def withdraw(session: Session, member: User, assessment: Assessment) -> Assessme
 BELOW_TITLE = "below_title"
 
 
-def below_title_message(result: Result) -> str:
-    return (f"Theo điểm xác nhận, phiếu này chưa đạt danh hiệu (tổng {result.total} điểm). "
+def below_title_message(result: Result, boolean: bool = False) -> str:
+    total = f"{result.total} chỉ số đạt" if boolean else f"tổng {result.total} điểm"
+    return (f"Theo điểm xác nhận, phiếu này chưa đạt danh hiệu ({total}). "
             "Nếu đúng như vậy, bấm “Xác nhận chưa đạt”; nếu không, hãy sửa lại điểm.")
 
 
@@ -185,7 +186,8 @@ def confirm(session: Session, head: User, assessment: Assessment, expected_versi
     if not below_title_ok:
         preview = head_preview(assessment, head_values or {})
         if not preview.achieved:
-            raise DomainError(below_title_message(preview), BELOW_TITLE, status=422)
+            boolean = criteria_of(assessment).answer_kind == "boolean"
+            raise DomainError(below_title_message(preview, boolean), BELOW_TITLE, status=422)
     with _changing(session):
         _store_head_answers(assessment, head_values or {}, comments or {})
         result = _score(criteria_of(assessment), {a.index_code: a.head_value for a in assessment.answers})

@@ -45,8 +45,9 @@ function warnBelowTitle(criteriaSet) {
       button.value = "confirm";
       return;
     }
+    const total = criteriaSet.answer_kind === "boolean" ? `${result.total} chỉ số đạt` : `tổng ${result.total} điểm`;
     const question = `Theo điểm xác nhận, phiếu của ${form.dataset.member} chưa đạt danh hiệu `
-      + `(tổng ${result.total} điểm). Bạn vẫn xác nhận kết quả “chưa đạt”?`;
+      + `(${total}). Bạn vẫn xác nhận kết quả “chưa đạt”?`;
     if (window.confirm(question)) {
       button.value = "confirm_below"; // the server then does not ask a second time
     } else {
