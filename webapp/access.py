@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .db import db
 from .errors import fail
-from .models import Area, Assessment, Membership, Unit, User
+from .models import Area, Assessment, Membership, Role, Unit, User
 from .security import cookie_user_id, login_manager, wants_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,16 +56,36 @@ def is_on_roster_line(user: User, membership: Membership) -> bool:
 
 
 def can_review_unit(user: User, unit: Unit) -> bool:
-    """Heads of the unit and aggregators above it work through its assessments."""
-    return signed_in(user) and (user.heads(unit) or user.aggregates(unit.area))
+    """The unit's queue and its bulk confirmation: the unit's heads only.
+
+    Aggregators read figures and results (`can_view_unit`); they never act on members' forms.
+    """
+    return signed_in(user) and user.heads(unit)
+
+
+def aggregates_directly(user: User, area_id: int) -> bool:
+    """An aggregator of exactly this area (the node that manages its units), not of one above."""
+    return any(g.role is Role.AGGREGATOR and g.area_id == area_id for g in user.role_grants)
+
+
+def confirms_heads(user: User) -> bool:
+    """The "Phiếu của thủ trưởng" menu: aggregators, who confirm the heads of the units they manage."""
+    return signed_in(user) and bool(user.aggregated_areas)
+
+
+def is_heads_own(assessment: Assessment) -> bool:
+    """The assessment of one of its unit's own heads."""
+    member = assessment.membership.user
+    return member is not None and member.heads(assessment.membership.unit)
 
 
 def can_review(user: User, assessment: Assessment) -> bool:
-    """A reviewer of the member's unit, never for one's own assessment.
-
-    (A head who is also a member is confirmed by another head or the next level up.)
-    """
-    return can_review_unit(user, assessment.membership.unit) and not owns(user, assessment)
+    """Who confirms whom: a head of the member's unit, never for his own assessment; a head's own
+    assessment also by an aggregator of the area that manages the unit (directly, not above)."""
+    if not signed_in(user) or owns(user, assessment):
+        return False
+    unit = assessment.membership.unit
+    return user.heads(unit) or (is_heads_own(assessment) and aggregates_directly(user, unit.area_id))
 
 
 def can_manage_unit(user: User, unit: Unit) -> bool:
@@ -101,7 +121,11 @@ def review_refusal(user: User, assessment: Assessment) -> str | None:
     if owns(user, assessment):
         return OWN_ASSESSMENT
     unit = assessment.membership.unit
-    return f"Chỉ thủ trưởng của {unit.name} (hoặc cơ quan quản lý cấp trên) mới có thể xác nhận phiếu này."
+    if user.is_authenticated and user.aggregates(unit.area) and not is_heads_own(assessment):
+        return (f"Phiếu của thành viên do thủ trưởng của {unit.name} xác nhận; cán bộ tổng hợp xem "
+                "kết quả trong mục “Thống kê”.")
+    return (f"Chỉ thủ trưởng của {unit.name} mới có thể xác nhận phiếu này (phiếu của thủ trưởng: "
+            "thủ trưởng khác của đơn vị hoặc cán bộ tổng hợp của địa bàn quản lý đơn vị).")
 
 
 # The decorators ------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 MEMBER = frozenset({"member"})
 MANAGERS = frozenset({"head", "admin"})           # the unit's roster and drives
-REVIEWERS = frozenset({"head", "aggregator_above"})
+REVIEWERS = frozenset({"head"})                   # a member's form: the unit's heads, never aggregators
+AGGREGATORS = frozenset({"aggregator_above", "aggregator_elsewhere"})
 UNIT_READERS = frozenset({"head", "aggregator_above", "admin"})
 AREA_READERS = frozenset({"aggregator_above", "admin"})
 ADMIN = frozenset({"admin"})
@@ -87,6 +88,7 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "certificates.verify": ("GET", lambda c, d: "/verify/" + tokens.make_token(tokens.CERTIFICATE,
                                                                                 c.assessment.id), EVERYONE),
     "review.index": ("GET", lambda c, d: "/review/", HEADS),
+    "review.heads_queue": ("GET", lambda c, d: "/review/heads", AGGREGATORS),
     "review.queue": ("GET", lambda c, d: f"/units/{c.unit.id}/queue", REVIEWERS),
     "review.confirm_selected": ("POST", lambda c, d: f"/units/{c.unit.id}/queue/confirm", REVIEWERS),
     "review.scan": ("GET", lambda c, d: "/scan/" + tokens.make_token(tokens.MEMBER_QR, c.assessment.id),
@@ -183,3 +185,29 @@ def test_role_by_endpoint(endpoint, app, cast, db_session, login):
         if user is not None:
             with client.session_transaction() as session:
                 session.clear()
+
+
+# A head's own form: who may open (and so confirm, return, reject) it, for every role of the
+# cast plus a second head of the unit and an aggregator of the ward that manages the school.
+HEADS_OWN_FORM = frozenset({"second_head", "aggregator_of_ward"})
+
+
+@pytest.mark.parametrize("role", [*ROLES, "second_head", "aggregator_of_ward"])
+def test_a_heads_own_form_by_role(role, app, cast, make_assessment, make_user, grant, login):
+    from webapp.models import Role
+
+    own = make_assessment(unit=cast.unit, year=cast.year, user=cast.head, appendix="IV", submit=True)
+    extra = {"second_head": (Role.UNIT_HEAD, {"unit": cast.unit}),
+             "aggregator_of_ward": (Role.AGGREGATOR, {"area": cast.ward})}
+    if role in extra:
+        user = make_user(role)
+        grant(user, extra[role][0], **extra[role][1])
+    else:
+        user = cast.by_role(role)
+    client = login(user) if user is not None else app.test_client()
+    for url in (f"/review/{own.id}", f"/review/{own.id}/revoke"):
+        response = client.get(url)
+        assert response.status_code < 500
+        allowed = role in HEADS_OWN_FORM
+        assert (response.status_code in (200, 302) and "/login" not in (response.location or "")) is allowed, \
+            (role, url, response.status_code)

@@ -86,3 +86,22 @@ def test_queue_statements_do_not_grow_with_the_rows(login, cast, make_assessment
     many = _measure(statements, lambda: client.get(url))
     assert many == few
     assert many <= 8
+
+
+@pytest.mark.parametrize("args", ["", "?section=10A2"])
+def test_a_large_queue_lists_classes_or_one_page_in_a_fixed_number_of_statements(
+        login, cast, make_assessment, statements, monkeypatch, args):
+    from webapp.review import queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 3)  # so a few forms make a "large" queue
+    client = login(cast.head)
+    url = f"/units/{cast.unit.id}/queue{args}"
+    for section in ("10A2", "10A2", "10A2", "10A2", "11B1"):
+        make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True, section=section)
+    client.get(url)
+    few = _measure(statements, lambda: client.get(url))
+    for section in ("10A2", "10A2", "11B1", "11B2", "12C1"):
+        make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True, section=section)
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('name="pick"') == (0 if not args else 3)
+    assert _measure(statements, lambda: client.get(url)) == few <= 8

@@ -172,3 +172,10 @@ def test_certificate_qr_leads_to_verify(people, login, db_session):
     page = login(users["owner"]).get(f"/certificate/{assessment.id}").get_data(as_text=True)
     path = re.search(r"http://localhost(/verify/[\w.-]+)", page).group(1)
     assert "Danh hiệu còn hiệu lực" in login(users["admin"]).get(path).get_data(as_text=True)
+
+
+def test_the_certificate_reads_confirmed_achieved(people, login, db_session):
+    users, line = people
+    assessment = decided(db_session, users, line)
+    page = login(users["owner"]).get(f"/certificate/{assessment.id}").get_data(as_text=True)
+    assert '<dt>Kết quả</dt><dd><span class="badge confirmed">Xác nhận đạt</span>' in page

@@ -70,3 +70,11 @@ def test_unit_results_xlsx_with_group_name_and_page_links(seed, login):  # type:
     assert len(rows) - 1 == sum(1 for line in SPEC["U_W1A"] if line[0] == "III")
     page = client.get(f"/reports/units/{unit.id}?year={seed.year.id}").get_data(as_text=True)
     assert "results.xlsx" in page
+
+
+def test_results_xlsx_says_whether_a_confirmation_reached_the_title(seed, officer):  # noqa: F811
+    sheet = _sheet(officer.get(f"/reports/areas/{seed.areas['R'].id}/results.xlsx?year={seed.year.id}"))
+    rows = list(sheet.iter_rows(values_only=True))[1:]
+    by_outcome = {(row[8], row[12]) for row in rows}
+    assert ("Xác nhận đạt", "Có") in by_outcome and ("Xác nhận chưa đạt", "Không") in by_outcome
+    assert "Đã xác nhận" not in {row[8] for row in rows}

@@ -64,9 +64,20 @@ def test_confirm_with_default_points_scores_the_members_answers(db_session, logi
 
 def test_confirm_with_a_lowered_index_is_confirmed_but_not_achieved(db_session, login, scene):
     a = scene.assessment
-    response = login(scene.head).post(f"/review/{a.id}", data=_form(
-        a, "confirm", points={"4": 0}, comments={"4": "Chưa có minh chứng tham gia hoạt động"}))
+    client = login(scene.head)
+    lowered = _form(a, "confirm", points={"4": 0}, comments={"4": "Chưa có minh chứng tham gia hoạt động"})
+    # "Xác nhận" on points below the title asks first (works without the page's script).
+    asked = client.post(f"/review/{a.id}", data=lowered)
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "chưa đạt danh hiệu (tổng 72 điểm)" in page
+    assert 'name="action" value="confirm_below"' in page and "Xác nhận chưa đạt" in page
+    assert '<option selected value="0">' in page and "Chưa có minh chứng tham gia hoạt động" in page
+    db_session.expire_all()
+    assert a.status is S.SUBMITTED and a.answers_by_index()["4"].head_value is None
+    response = client.post(f"/review/{a.id}", data={**lowered, "action": "confirm_below"})
     assert response.status_code == 302
+    assert "chưa đạt danh hiệu" in client.get(response.location).get_data(as_text=True)
     db_session.expire_all()
     assert a.status is S.CONFIRMED
     assert a.head_total == 72 and a.confirmed_achieved is False
@@ -310,3 +321,55 @@ def test_the_member_sees_the_heads_points_beside_their_own(db_session, login, sc
     row = re.search(r'<tr class="changed">\s*<th scope="row">4</th>\s*<td>(\d+)</td>\s*<td><strong>(\d+)</strong>',
                     page)
     assert row is not None and row.groups() == ("8", "0")
+
+
+def test_the_page_shows_the_total_and_result_of_the_heads_points(login, scene):
+    a = scene.assessment
+    page = login(scene.head).get(f"/review/{a.id}").get_data(as_text=True)
+    live = page[page.index('id="review-live"'):page.index("data-confirm-button")]
+    assert '<span data-live="total">80</span>/100' in live and "Đạt danh hiệu" in live
+    assert "js/review-form.js" in page and 'id="review-criteria"' in page
+    # After a refusal the page shows the total of what the head chose, not the member's.
+    refused = login(scene.head).post(f"/review/{a.id}", data=_form(a, "confirm", points={"4": 5, "5": 5}))
+    assert refused.status_code == 422  # the changed indices have no comment
+    live = refused.get_data(as_text=True)
+    live = live[live.index('id="review-live"'):live.index("data-confirm-button")]
+    assert '<span data-live="total">74</span>/100' in live and "Chưa đạt danh hiệu" in live
+
+
+def test_confirm_below_the_title_is_asked_only_when_the_points_give_it(db_session, login, scene):
+    from webapp.assessments import operations
+    from webapp.errors import DomainError
+
+    a = scene.assessment
+    try:
+        operations.confirm(db_session, scene.head, a, a.version, {"4": 0}, {"4": "Thiếu"}, below_title_ok=False)
+    except DomainError as error:
+        assert error.field == operations.BELOW_TITLE
+    else:
+        raise AssertionError("confirmed a result below the title without asking")
+    assert a.status is S.SUBMITTED
+    operations.confirm(db_session, scene.head, a, a.version, {}, {}, below_title_ok=False)  # 80 points: no question
+    assert a.status is S.CONFIRMED and a.confirmed_achieved is True
+
+
+def test_a_resubmitted_form_shows_the_previous_rounds_comments_and_points(db_session, login, scene):
+    from webapp.assessments import operations
+
+    a = scene.assessment
+    client = login(scene.head)
+    first = client.get(f"/review/{a.id}").get_data(as_text=True)
+    assert "Phiếu gửi lại sau khi được trả lại" not in first and "Nhận xét lần trước" not in first
+    operations.return_for_correction(db_session, scene.head, a, a.version,
+                                     {"6": "Bổ sung chứng chỉ ngoại ngữ"}, "Xem lại chỉ số 6")
+    operations.submit(db_session, scene.member, a, {"6": 10}, {"6": "Chứng chỉ B1 tiếng Anh, 2026"})
+    db_session.flush()
+    page = client.get(f"/review/{a.id}").get_data(as_text=True)
+    assert "Phiếu gửi lại sau khi được trả lại" in page and "Hiệu trưởng Lê Lợi" in page
+    assert "Lý do trả lại:</span> Xem lại chỉ số 6" in page
+    earlier = page[page.index("Chỉ số 6."):page.index("Chỉ số 7.")]
+    assert "Nhận xét lần trước:</span> Bổ sung chứng chỉ ngoại ngữ" in earlier
+    assert "Lúc trả lại: <strong>8 điểm</strong>" in " ".join(earlier.split()) and "Đã sửa điểm" in earlier
+    assert "Chứng chỉ B1 tiếng Anh, 2026" in earlier
+    untouched = page[page.index("Chỉ số 7."):page.index("Chỉ số 8.")]
+    assert "Nhận xét lần trước" not in untouched and "Đã sửa điểm" not in untouched

@@ -163,14 +163,31 @@ def withdraw(session: Session, member: User, assessment: Assessment) -> Assessme
     return assessment
 
 
+BELOW_TITLE = "below_title"
+
+
+def below_title_message(result: Result, boolean: bool = False) -> str:
+    total = f"{result.total} chỉ số đạt" if boolean else f"tổng {result.total} điểm"
+    return (f"Theo điểm xác nhận, phiếu này chưa đạt danh hiệu ({total}). "
+            "Nếu đúng như vậy, bấm “Xác nhận chưa đạt”; nếu không, hãy sửa lại điểm.")
+
+
 def confirm(session: Session, head: User, assessment: Assessment, expected_version: int,
-            head_values: Values | None = None, comments: Mapping[str, str] | None = None) -> Assessment:
+            head_values: Values | None = None, comments: Mapping[str, str] | None = None,
+            below_title_ok: bool = True) -> Assessment:
     """The head confirms: the result is scored on the head's points (default: the member's).
 
     Points that differ from the member's need a comment on that index: the member reads why.
+    With `below_title_ok=False` a result below the title is refused (field `BELOW_TITLE`), so
+    the review page can ask the head to confirm that outcome explicitly.
     """
     _require_decidable(assessment, expected_version)
     _require_comments_on_changes(assessment, head_values or {}, comments or {})
+    if not below_title_ok:
+        preview = head_preview(assessment, head_values or {})
+        if not preview.achieved:
+            boolean = criteria_of(assessment).answer_kind == "boolean"
+            raise DomainError(below_title_message(preview, boolean), BELOW_TITLE, status=422)
     with _changing(session):
         _store_head_answers(assessment, head_values or {}, comments or {})
         result = _score(criteria_of(assessment), {a.index_code: a.head_value for a in assessment.answers})
@@ -179,6 +196,15 @@ def confirm(session: Session, head: User, assessment: Assessment, expected_versi
         assessment.confirmed_achieved = result.achieved
         _decide(session, head, assessment, "confirm", S.CONFIRMED, None)
     return assessment
+
+
+def head_preview(assessment: Assessment, head_values: Values) -> Result:
+    """The result the head's points would give, without storing them (missing: the member's)."""
+    answers = assessment.answers_by_index()
+    checked, _ = _checked(assessment, head_values, {})
+    values = {code: checked.get(code) if checked.get(code) is not None else answer.self_value
+              for code, answer in answers.items()}
+    return _score(criteria_of(assessment), values)
 
 
 @dataclass

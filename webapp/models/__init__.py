@@ -1,6 +1,6 @@
 """The data model. Import models from here: `from webapp.models import Assessment`."""
 from .areas import Area, Unit, UnitKind
-from .assessments import Answer, Assessment, AssessmentStatus
+from .assessments import SHOWN_STATUSES, Answer, Assessment, AssessmentStatus, ShownStatus, shown_status
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .criteria_versions import CriteriaVersion
@@ -11,7 +11,7 @@ from .throttle import LoginThrottle
 from .years import AssessmentYear, Target, YearKind
 
 __all__ = [
-    "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
+    "SHOWN_STATUSES", "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
     "CriteriaVersion", "Drive", "LoginThrottle", "Membership", "Role", "RoleGrant", "Target", "Unit", "UnitKind",
-    "User", "YearKind", "utcnow",
+    "ShownStatus", "User", "YearKind", "shown_status", "utcnow",
 ]

@@ -1,6 +1,7 @@
 """Assessments ("phiếu tự đánh giá") and their answers per index."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +24,35 @@ class AssessmentStatus(LabelledEnum):
     REVOKED = "revoked", "Đã bị thu hồi"
 
 
+@dataclass(frozen=True)
+class ShownStatus:
+    """A status as people read it and count it: a confirmation is split by its result."""
+
+    value: str  # a stable key: the status code, or confirmed_achieved / confirmed_not_achieved
+    label: str
+    badge_class: str
+
+
+CONFIRMED_ACHIEVED = ShownStatus("confirmed_achieved", "Xác nhận đạt", "confirmed")
+CONFIRMED_NOT_ACHIEVED = ShownStatus("confirmed_not_achieved", "Xác nhận chưa đạt", "confirmed not-achieved")
+SHOWN_STATUSES: tuple[ShownStatus, ...] = tuple(
+    shown for status in AssessmentStatus
+    for shown in ((CONFIRMED_ACHIEVED, CONFIRMED_NOT_ACHIEVED) if status is AssessmentStatus.CONFIRMED
+                  else (ShownStatus(status.value, status.label, status.value),))
+)
+
+
+def shown_status(status: AssessmentStatus, confirmed_achieved: bool | None) -> ShownStatus:
+    """How a status is shown and counted everywhere (badges, counts, downloads' labels)."""
+    if status is AssessmentStatus.CONFIRMED:
+        # As `holds_title`: only a confirmation that reached the title reads "đạt".
+        return CONFIRMED_ACHIEVED if confirmed_achieved else CONFIRMED_NOT_ACHIEVED
+    return ShownStatus(status.value, status.label, status.value)
+
+
 def status_text(status: AssessmentStatus | None, confirmed_achieved: bool | None) -> str:
-    """The status as people read it: a confirmation says whether the title was reached."""
-    if status is None:
-        return "Chưa bắt đầu"
-    if status is AssessmentStatus.CONFIRMED and confirmed_achieved is not None:
-        return "Xác nhận đạt" if confirmed_achieved else "Xác nhận chưa đạt"
-    return status.label
+    """`shown_status`'s label, for a roster line that may have no assessment yet."""
+    return "Chưa bắt đầu" if status is None else shown_status(status, confirmed_achieved).label
 
 
 class Assessment(Base):
@@ -86,14 +109,13 @@ class Assessment(Base):
 
     @property
     def status_label(self) -> str:
-        return status_text(self.status, self.confirmed_achieved)
+        """The status as people read it: a confirmation says whether the title was reached."""
+        return shown_status(self.status, self.confirmed_achieved).label
 
     @property
     def badge_class(self) -> str:
         """The badge's CSS class: the status code, and `not-achieved` for a confirmed failure."""
-        if self.status is AssessmentStatus.CONFIRMED and self.confirmed_achieved is False:
-            return "confirmed not-achieved"
-        return self.status.value
+        return shown_status(self.status, self.confirmed_achieved).badge_class
 
     def answers_by_index(self) -> dict[str, Answer]:
         return {answer.index_code: answer for answer in self.answers}

@@ -10,7 +10,7 @@ from ..models import AssessmentYear, UnitKind
 # Sortable columns of the area table: key -> label shown in the header.
 SORT_COLUMNS = {
     "name": "Tên", "kind": "Loại", "roster": "Số người", "submitted": "Đã gửi",
-    "self": "Tự đánh giá đạt", "confirmed": "Được xác nhận", "percent": "Tỷ lệ", "target": "Chỉ tiêu",
+    "self": "Tự đánh giá đạt", "confirmed": "Xác nhận đạt", "percent": "Tỷ lệ", "target": "Chỉ tiêu",
     "gap": "Chênh lệch",
 }
 

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..groups import group_label
-from ..models import AssessmentStatus, UnitKind
+from ..models import AssessmentStatus, UnitKind, shown_status
 from ..templating import VIETNAM
 from .csvexport import NOT_STARTED, neutralise
 
@@ -78,7 +78,8 @@ def unit_row(row: list[Any]) -> list[Any]:
 def result_row(row: list[Any]) -> list[Any]:
     row = list(row)
     row[5] = _group(row[5])
-    row[8] = "Chưa làm" if row[8] == NOT_STARTED else AssessmentStatus(row[8]).label
+    # "Xác nhận đạt" / "Xác nhận chưa đạt" from the status and `confirmed_achieved` (column 12).
+    row[8] = "Chưa làm" if row[8] == NOT_STARTED else shown_status(AssessmentStatus(row[8]), bool(row[12])).label
     for column in RESULT_YES_NO_COLUMNS:
         row[column] = _yes_no(row[column])
     for column in RESULT_TIME_COLUMNS:

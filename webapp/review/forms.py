@@ -14,7 +14,8 @@ from ..assessments.operations import NOTE_LIMIT, REASON_LIMIT
 from ..forms import BaseForm
 from ..models import Assessment
 
-ACTIONS = ("confirm", "return", "reject")
+# "confirm_below": the head has seen that his points give "chưa đạt" and confirms that outcome.
+ACTIONS = ("confirm", "confirm_below", "return", "reject")
 STALE_PAGE = "Trang đã cũ, vui lòng tải lại trang."
 
 

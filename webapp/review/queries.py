@@ -9,13 +9,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, Unit
+from ..models import (
+    SHOWN_STATUSES,
+    Assessment,
+    AssessmentStatus,
+    AssessmentYear,
+    AuditEvent,
+    Membership,
+    Role,
+    RoleGrant,
+    Unit,
+    User,
+    shown_status,
+)
+from ..models.assessments import CONFIRMED_ACHIEVED, CONFIRMED_NOT_ACHIEVED
 
 S = AssessmentStatus
 RETURNED_SHOWN = 20
+# The queue lists at most this many forms per page; above it, with several classes, it lists the
+# classes and their counts and each class opens on its own (a school's page stays small).
+PAGE_SIZE = 50
+# The `section` filter value that means "no class or department recorded".
+NO_SECTION = "-"
 
 
 @dataclass(frozen=True)
@@ -63,7 +81,8 @@ class UnitSummary:
 
     unit: Unit
     waiting: int
-    confirmed: int
+    confirmed_achieved: int
+    confirmed_not_achieved: int
     roster_size: int
 
 
@@ -85,7 +104,9 @@ def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:
 def _filtered(query: Select, filters: QueueFilters) -> Select:
     if filters.appendix:
         query = query.where(Membership.appendix == filters.appendix)
-    if filters.section:
+    if filters.section == NO_SECTION:
+        query = query.where(Membership.section.is_(None))
+    elif filters.section:
         query = query.where(Membership.section == filters.section)
     return query
 
@@ -94,10 +115,79 @@ def _rows(session: Session, query: Select) -> list[QueueRow]:
     return [QueueRow(*row) for row in session.execute(query)]
 
 
-def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> list[QueueRow]:
-    """Submitted assessments waiting for the head, oldest first."""
-    query = _open_unit_rows(unit_id, filters).where(Assessment.status == S.SUBMITTED)
-    return _rows(session, query.order_by(Assessment.submitted_at, Assessment.id))
+def _not_of(query: Select, user_id: int | None) -> Select:
+    """Leave out the viewer's own assessment: another head or the area above confirms it."""
+    if user_id is None:
+        return query
+    return query.where(or_(Membership.user_id.is_(None), Membership.user_id != user_id))
+
+
+def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
+            viewer_id: int | None = None, page: int = 1, size: int | None = None) -> list[QueueRow]:
+    """Submitted assessments waiting for the head (not his own), oldest first; one page of them."""
+    size = size or PAGE_SIZE
+    query = _not_of(_open_unit_rows(unit_id, filters), viewer_id).where(Assessment.status == S.SUBMITTED)
+    query = query.order_by(Assessment.submitted_at, Assessment.id).limit(size).offset((page - 1) * size)
+    return _rows(session, query)
+
+
+@dataclass(frozen=True)
+class SectionCount:
+    """How many forms of one class or department wait, and how many reached the title themselves."""
+
+    section: str | None
+    waiting: int
+    preselected: int
+
+    @property
+    def filter_value(self) -> str:
+        return self.section or NO_SECTION
+
+
+def waiting_sections(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
+                     viewer_id: int | None = None) -> list[SectionCount]:
+    """The waiting forms counted per class or department (by name, those without one last)."""
+    query = (
+        select(Membership.section, func.count(Assessment.id),
+               func.count(case((Assessment.self_achieved.is_(True), Assessment.id))))
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True), Assessment.status == S.SUBMITTED)
+        .group_by(Membership.section)
+    )
+    rows = session.execute(_not_of(_filtered(query, filters), viewer_id)).all()
+    counts = [SectionCount(section, int(total), int(picked)) for section, total, picked in rows]
+    return sorted(counts, key=lambda count: (count.section is None, count.section or ""))
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What the queue page shows of the waiting forms: one page of them grouped per class, or,
+    when many wait in several classes, the classes with their counts (`by_class`)."""
+
+    total: int
+    page: int
+    pages: int
+    by_class: bool
+    per_section: list[SectionCount]
+    groups: list[SectionGroup]
+    first: QueueRow | None  # where "Xem phiếu tiếp theo" leads
+
+    def count_of(self, section: str | None) -> int:
+        return next((count.waiting for count in self.per_section if count.section == section), 0)
+
+
+def queue_view(session: Session, unit_id: int, filters: QueueFilters, viewer_id: int,
+               page: int | None = None) -> QueueView:
+    """Two statements whatever the size: the counts per class, then one page (or the oldest form)."""
+    per_section = waiting_sections(session, unit_id, filters, viewer_id)
+    total = sum(count.waiting for count in per_section)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page or 1, pages)
+    by_class = not filters.section and len(per_section) > 1 and total > PAGE_SIZE
+    rows = waiting(session, unit_id, filters, viewer_id, 1 if by_class else page, 1 if by_class else None)
+    return QueueView(total, page, pages, by_class, per_section, [] if by_class else by_section(rows),
+                     rows[0] if rows else None)
 
 
 def by_section(rows: list[QueueRow]) -> list[SectionGroup]:
@@ -116,32 +206,20 @@ def returned(session: Session, unit_id: int, filters: QueueFilters = QueueFilter
     return _rows(session, query.order_by(Assessment.decided_at.desc(), Assessment.id).limit(limit))
 
 
-def status_counts(session: Session, unit_id: int,
-                  filters: QueueFilters = QueueFilters()) -> dict[AssessmentStatus, int]:
-    """How many of the unit's assessments are in each status (every status present, 0 if none)."""
+def status_counts(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> dict[str, int]:
+    """How many of the unit's assessments are in each shown status (`SHOWN_STATUSES` keys, 0 if none):
+    a confirmation counts as "Xác nhận đạt" or "Xác nhận chưa đạt"."""
     query = (
-        select(Assessment.status, func.count(Assessment.id))
+        select(Assessment.status, Assessment.confirmed_achieved, func.count(Assessment.id))
         .join(Membership, Assessment.membership_id == Membership.id)
         .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
         .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
-        .group_by(Assessment.status)
+        .group_by(Assessment.status, Assessment.confirmed_achieved)
     )
-    counts = dict.fromkeys(S, 0)
-    counts.update({status: total for status, total in session.execute(_filtered(query, filters))})
+    counts = {shown.value: 0 for shown in SHOWN_STATUSES}
+    for status, achieved, total in session.execute(_filtered(query, filters)):
+        counts[shown_status(status, achieved).value] += total
     return counts
-
-
-def confirmed_split(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> tuple[int, int]:
-    """Confirmed assessments of the unit: (reached the title, did not)."""
-    query = (
-        select(Assessment.confirmed_achieved, func.count(Assessment.id))
-        .join(Membership, Assessment.membership_id == Membership.id)
-        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
-        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True), Assessment.status == S.CONFIRMED)
-        .group_by(Assessment.confirmed_achieved)
-    )
-    counts = {bool(achieved): total for achieved, total in session.execute(_filtered(query, filters))}
-    return counts.get(True, 0), counts.get(False, 0)
 
 
 def filter_choices(session: Session, unit_id: int) -> tuple[list[str], list[str]]:
@@ -158,10 +236,10 @@ def filter_choices(session: Session, unit_id: int) -> tuple[list[str], list[str]
 
 
 def next_waiting(session: Session, unit_id: int, after: Assessment,
-                 filters: QueueFilters = QueueFilters()) -> QueueRow | None:
+                 filters: QueueFilters = QueueFilters(), viewer_id: int | None = None) -> QueueRow | None:
     """The oldest other submitted assessment of the unit: where the head goes next."""
     query = (
-        _open_unit_rows(unit_id, filters)
+        _not_of(_open_unit_rows(unit_id, filters), viewer_id)
         .where(Assessment.status == S.SUBMITTED, Assessment.id != after.id)
         .order_by(Assessment.submitted_at, Assessment.id)
         .limit(1)
@@ -177,12 +255,12 @@ def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummar
         return []
     units = session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)).all()
     status_rows = session.execute(
-        select(Membership.unit_id, Assessment.status, func.count(Assessment.id))
+        select(Membership.unit_id, Assessment.status, Assessment.confirmed_achieved, func.count(Assessment.id))
         .join(Membership, Assessment.membership_id == Membership.id)
         .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
         .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True),
                Assessment.status.in_((S.SUBMITTED, S.CONFIRMED)))
-        .group_by(Membership.unit_id, Assessment.status)
+        .group_by(Membership.unit_id, Assessment.status, Assessment.confirmed_achieved)
     ).all()
     roster_rows = session.execute(
         select(Membership.unit_id, func.count(Membership.id))
@@ -190,10 +268,68 @@ def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummar
         .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True))
         .group_by(Membership.unit_id)
     ).all()
-    by_status = {(unit_id, status): total for unit_id, status, total in status_rows}
+    by_status: dict[tuple[int, str], int] = {}
+    for unit_id, status, achieved, total in status_rows:
+        key = (unit_id, shown_status(status, achieved).value)
+        by_status[key] = by_status.get(key, 0) + total
     roster = dict(roster_rows)
     return [
-        UnitSummary(unit, by_status.get((unit.id, S.SUBMITTED), 0),
-                    by_status.get((unit.id, S.CONFIRMED), 0), roster.get(unit.id, 0))
+        UnitSummary(unit, by_status.get((unit.id, S.SUBMITTED.value), 0),
+                    by_status.get((unit.id, CONFIRMED_ACHIEVED.value), 0),
+                    by_status.get((unit.id, CONFIRMED_NOT_ACHIEVED.value), 0), roster.get(unit.id, 0))
         for unit in units
     ]
+
+
+@dataclass(frozen=True)
+class HeadRow:
+    """A head's own submitted assessment, waiting for an aggregator of the area managing the unit."""
+
+    assessment_id: int
+    full_name: str
+    unit_name: str
+    self_total: int | None
+    self_achieved: bool | None
+    submitted_at: datetime | None
+
+
+def heads_waiting(session: Session, area_ids: Iterable[int]) -> list[HeadRow]:
+    """Submitted assessments of units' own heads, for units of these areas (open years), oldest first."""
+    ids = list(area_ids)
+    if not ids:
+        return []
+    query = (
+        select(Assessment.id, Membership.full_name, Unit.name, Assessment.self_total,
+               Assessment.self_achieved, Assessment.submitted_at)
+        .join(Membership, Assessment.membership_id == Membership.id)
+        .join(Unit, Membership.unit_id == Unit.id)
+        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
+        .where(Unit.area_id.in_(ids), AssessmentYear.is_open.is_(True), Assessment.status == S.SUBMITTED,
+               select(RoleGrant.id).where(and_(RoleGrant.user_id == Membership.user_id,
+                                               RoleGrant.role == Role.UNIT_HEAD,
+                                               RoleGrant.unit_id == Membership.unit_id)).exists())
+        .order_by(Assessment.submitted_at, Assessment.id)
+    )
+    return [HeadRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class ReturnRound:
+    """The last time the form was sent back: when, by whom, why (the per-index comments and the
+    points it was returned with stay on its answers: `head_comment`, `head_value`)."""
+
+    at: datetime
+    by: str | None
+    reason: str | None
+
+
+def last_return(session: Session, assessment_id: int) -> ReturnRound | None:
+    """From the audit log: the latest "return" of this assessment, or None if it never was."""
+    row = session.execute(
+        select(AuditEvent.at, User.full_name, AuditEvent.reason)
+        .outerjoin(User, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.subject_type == Assessment.__tablename__, AuditEvent.subject_id == assessment_id,
+               AuditEvent.action == "return")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return ReturnRound(*row) if row is not None else None

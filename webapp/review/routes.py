@@ -16,14 +16,24 @@ from sqlalchemy.orm import selectinload
 from criteria import CriteriaSet
 
 from .. import tokens
-from ..access import allow, can_review, can_review_unit, deny, heads_a_unit, review_refusal, signed_in
+from ..access import (
+    allow,
+    can_review,
+    can_review_unit,
+    confirms_heads,
+    deny,
+    heads_a_unit,
+    review_refusal,
+    signed_in,
+)
 from ..assessments import operations
+from ..assessments.progress import LiveScore, live_score
 from ..assessments.queries import ASSESSMENT_PAGE
 from ..db import db
 from ..errors import DomainError, fail
 from ..forms import ConfirmForm
 from ..inputs import parse_id
-from ..models import Assessment, AssessmentStatus, Membership, Unit
+from ..models import SHOWN_STATUSES, Assessment, AssessmentStatus, Membership, Unit
 from . import queries
 from .forms import STALE_PAGE, DecisionForm, RevokeForm, decision_form
 
@@ -33,6 +43,7 @@ S = AssessmentStatus
 INVALID_QR = "Mã QR không hợp lệ hoặc đã hết hạn. Nhờ người tự đánh giá mở lại mã trên điện thoại."
 DONE_MESSAGES = {
     "confirm": "Đã xác nhận phiếu của {name}.",
+    "confirm_below": "Đã xác nhận phiếu của {name}: chưa đạt danh hiệu.",
     "return": "Đã trả lại phiếu của {name} để sửa.",
     "reject": "Đã ghi “Không xác nhận đạt” cho phiếu của {name}.",
 }
@@ -84,14 +95,28 @@ def queue(unit: Unit) -> ResponseReturnValue:
     """Submitted assessments of one unit waiting for confirmation, oldest first."""
     filters = _filters()
     appendices, sections = queries.filter_choices(db.session, unit.id)
-    waiting = queries.waiting(db.session, unit.id, filters)
+    view = queries.queue_view(db.session, unit.id, filters, current_user.id, parse_id(request.args.get("page")))
     return render_template(
         "review/queue.html", unit=unit, filters=filters, appendices=appendices, sections=sections,
-        waiting=waiting, groups=queries.by_section(waiting), bulk_form=ConfirmForm(),
-        returned=queries.returned(db.session, unit.id, filters),
-        counts=queries.status_counts(db.session, unit.id, filters), statuses=list(S),
-        confirmed_split=queries.confirmed_split(db.session, unit.id, filters),
+        view=view, bulk_form=ConfirmForm(), returned=queries.returned(db.session, unit.id, filters),
+        counts=queries.status_counts(db.session, unit.id, filters), statuses=SHOWN_STATUSES,
     )
+
+
+@bp.get("/review/heads")
+@allow(confirms_heads)
+def heads_queue() -> ResponseReturnValue:
+    """Aggregators: the own assessments of the heads of the units their areas manage directly."""
+    area_ids = [area.id for area in current_user.aggregated_areas]
+    return render_template("review/heads.html", rows=queries.heads_waiting(db.session, area_ids))
+
+
+def _back_url(assessment: Assessment, filters: queries.QueueFilters) -> str:
+    """Where the reviewer came from: the unit's queue for its heads, else the heads' queue."""
+    unit_id = assessment.membership.unit_id
+    if can_review_unit(current_user, assessment.membership.unit):
+        return url_for("review.queue", unit_id=unit_id, **filters.as_args())  # type: ignore[arg-type]
+    return url_for("review.heads_queue")
 
 
 @bp.post("/units/<int:unit_id>/queue/confirm")
@@ -159,19 +184,22 @@ def review(assessment: Assessment) -> ResponseReturnValue:
     try:
         _decide(action, assessment, criteria_set, form)
     except DomainError as error:
+        if error.field == operations.BELOW_TITLE:
+            # Nothing went wrong: the page asks the head to confirm a result below the title.
+            return _render_review(assessment, criteria_set, form, filters, 200, action=action,
+                                  below_title=error.message)
         # Show the assessment as it now stands; the request rolls back what was attempted.
         return _render_review(_with_unit(assessment.id), criteria_set, form, filters, error.status,
                               error.message, action)
     flash(DONE_MESSAGES[action].format(name=name), "success")
-    queue_url = url_for("review.queue", unit_id=assessment.membership.unit_id, **filters.as_args())  # type: ignore[arg-type]
-    return redirect(queue_url)
+    return redirect(_back_url(assessment, filters))
 
 
 def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form: DecisionForm) -> None:
     head, version = current_user, form.version.data
-    if action == "confirm":
+    if action in ("confirm", "confirm_below"):
         operations.confirm(db.session, head, assessment, version, form.head_values(criteria_set),
-                           form.comments(criteria_set))
+                           form.comments(criteria_set), below_title_ok=action == "confirm_below")
     elif action == "return":
         operations.return_for_correction(db.session, head, assessment, version, form.comments(criteria_set),
                                          form.reason.data)
@@ -181,15 +209,27 @@ def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form
 
 def _render_review(assessment: Assessment, criteria_set: CriteriaSet, form: DecisionForm,
                    filters: queries.QueueFilters, status: int = 200, error: str | None = None,
-                   action: str | None = None) -> ResponseReturnValue:
+                   action: str | None = None, below_title: str | None = None) -> ResponseReturnValue:
     unit = assessment.membership.unit
-    upcoming = queries.next_waiting(db.session, unit.id, assessment, filters)
+    upcoming = (queries.next_waiting(db.session, unit.id, assessment, filters, viewer_id=current_user.id)
+                if can_review_unit(current_user, unit) else None)
     return render_template(
         "review/review.html", a=assessment, membership=assessment.membership, unit=unit,
         criteria_set=criteria_set, form=form, filters=filters, error=error, action=action,
-        answers=assessment.answers_by_index(), upcoming=upcoming,
-        status_note=STATUS_NOTES.get(assessment.status),
+        answers=assessment.answers_by_index(), upcoming=upcoming, below_title=below_title,
+        status_note=STATUS_NOTES.get(assessment.status), live=_head_live(criteria_set, form),
+        back_url=_back_url(assessment, filters),
+        previous=queries.last_return(db.session, assessment.id) if assessment.status is S.SUBMITTED else None,
     ), status
+
+
+def _head_live(criteria_set: CriteriaSet, form: DecisionForm) -> LiveScore:
+    """The total and verdict of the points now in the head's form (the script keeps it live)."""
+    values: dict[str, int | None] = {}
+    allowed = {i.code: criteria_set.allowed_points(i.code) for c in criteria_set.criteria for i in c.indices}
+    for code, points in form.head_values(criteria_set).items():
+        values[code] = points if isinstance(points, int) and points in allowed[code] else None
+    return live_score(criteria_set, values)
 
 
 @bp.route("/review/<int:assessment_id>/revoke", methods=["GET", "POST"])

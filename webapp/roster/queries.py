@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Assessment, AssessmentYear, Membership, Unit
+from ..models import Assessment, AssessmentYear, Membership, Unit, shown_status
 
 
 def lines(session: Session, unit: Unit, year: AssessmentYear,
@@ -50,16 +50,18 @@ def counts(session: Session, unit: Unit, year: AssessmentYear) -> RosterCounts:
     """Totals for the whole roster of the year, counted by the database."""
     result = RosterCounts()
     rows = session.execute(
-        select(Membership.appendix, Assessment.status, func.count(Membership.id),
-               func.count(Membership.user_id))
+        select(Membership.appendix, Assessment.status, Assessment.confirmed_achieved,
+               func.count(Membership.id), func.count(Membership.user_id))
         .outerjoin(Assessment, Assessment.membership_id == Membership.id)
         .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
-        .group_by(Membership.appendix, Assessment.status)
+        .group_by(Membership.appendix, Assessment.status, Assessment.confirmed_achieved)
     )
-    for appendix, status, number, with_account in rows:
+    for appendix, status, achieved, number, with_account in rows:
         result.total += number
         result.with_account += with_account
         result.by_group[appendix] = result.by_group.get(appendix, 0) + number
         if status is not None:
-            result.by_status[status.value] = result.by_status.get(status.value, 0) + number
+            # Keyed as `SHOWN_STATUSES`: a confirmation counts as achieved or not achieved.
+            key = shown_status(status, achieved).value
+            result.by_status[key] = result.by_status.get(key, 0) + number
     return result

@@ -12,7 +12,7 @@ from ..errors import DomainError, fail
 from ..forms import ConfirmForm, offer_years
 from ..groups import GROUPS, default_group
 from ..inputs import parse_id
-from ..models import AssessmentStatus, AssessmentYear, Membership, Unit
+from ..models import SHOWN_STATUSES, AssessmentYear, Membership, Unit
 from ..years import all_years, open_years, pick_year
 from . import operations, queries
 from .csvfile import MAX_BYTES, ImportFileError, template_csv
@@ -50,7 +50,7 @@ def index(unit: Unit) -> ResponseReturnValue:
             lines=queries.lines(db.session, unit, year, appendix, section),
             sections=queries.sections(db.session, unit, year),
             counts=queries.counts(db.session, unit, year),
-            statuses=list(AssessmentStatus),
+            statuses=SHOWN_STATUSES,
         )
     return render_template("roster/index.html", **context)
 
