@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, LabelledEnum, str_enum, utcnow
+from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
 from .criteria_versions import CriteriaVersion
 from .people import User
 from .roster import Membership
@@ -27,6 +27,7 @@ class Assessment(Base):
     """One member's assessment for one roster line (so one per member, unit and year)."""
 
     __tablename__ = "assessment"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(
@@ -100,7 +101,7 @@ class Answer(Base):
     """The member's and the head's answer to one index ("chỉ số"), with notes."""
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("assessment_id", "index_code"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "index_code"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))

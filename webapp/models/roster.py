@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .areas import Unit
-from .base import Base, utcnow
+from .base import NEVER_REUSE_IDS, Base, utcnow
 from .people import User
 from .years import AssessmentYear
 
@@ -29,6 +29,7 @@ class Membership(Base):
         UniqueConstraint("unit_id", "year_id", "contact"),
         UniqueConstraint("unit_id", "year_id", "user_id"),
         Index("ix_membership_unit_year_appendix", "unit_id", "year_id", "appendix"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
