@@ -90,7 +90,7 @@ def form(assessment: Assessment) -> ResponseReturnValue:
 @allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def status(assessment: Assessment) -> ResponseReturnValue:
     criteria_set = operations.criteria_of(assessment)
-    qr_url = member_qr_url(assessment.id) if assessment.status is S.SUBMITTED else None
+    qr_url = member_qr_url(assessment) if assessment.status is S.SUBMITTED else None
     return render_template(
         "assess/status.html", a=assessment, criteria_set=criteria_set, S=S,
         membership=assessment.membership, answers=assessment.answers_by_index(),

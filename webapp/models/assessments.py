@@ -1,6 +1,7 @@
 """Assessments ("phiếu tự đánh giá") and their answers per index."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,9 @@ class Assessment(Base):
     status: Mapped[AssessmentStatus] = mapped_column(
         str_enum(AssessmentStatus), default=AssessmentStatus.DRAFT, index=True
     )
+    # Part of every member-QR and certificate token: a printed code names this assessment and
+    # no other, even one that came to hold the same id (see `webapp.assessments.tokens`).
+    token_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8), server_default="")
     # Generated on the phone, so a submission replayed from an offline queue is applied once.
     client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 

@@ -41,9 +41,22 @@ def _rebuild(autoincrement: bool) -> None:
                     unique=True)
 
 
+def _random_hex(length: int) -> str:
+    if op.get_bind().dialect.name == 'sqlite':
+        return f"lower(hex(randomblob({length // 2})))"
+    return f"substr(md5(random()::text || id::text), 1, {length})"
+
+
 def upgrade() -> None:
+    with op.batch_alter_table('assessment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('token_nonce', sa.String(length=32), server_default='', nullable=False))
+    # Existing assessments get their nonce now; tokens printed before carry none (see
+    # `webapp.assessments.tokens` for how those are still read).
+    op.execute(f"UPDATE assessment SET token_nonce = {_random_hex(16)}")
     _rebuild(autoincrement=True)
 
 
 def downgrade() -> None:
     _rebuild(autoincrement=False)
+    with op.batch_alter_table('assessment', schema=None) as batch_op:
+        batch_op.drop_column('token_nonce')
