@@ -15,7 +15,7 @@ def lines(session: Session, unit: Unit, year: AssessmentYear,
     query = (
         select(Membership)
         .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
-        .options(selectinload(Membership.assessment))
+        .options(selectinload(Membership.assessment), selectinload(Membership.pending_user))
         .order_by(Membership.section.nulls_last(), Membership.full_name, Membership.id)
     )
     if appendix:

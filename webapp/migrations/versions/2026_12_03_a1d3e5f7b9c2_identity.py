@@ -53,10 +53,29 @@ def upgrade() -> None:
     # Existing assessments get their nonce now; tokens printed before carry none (see
     # `webapp.assessments.tokens` for how those are still read).
     op.execute(f"UPDATE assessment SET token_nonce = {_random_hex(16)}")
+    # A listed line and an account wait for the other side's yes; lines linked before stay linked.
+    with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pending_user_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('pending_kind', sa.Enum('claim', 'invite', name='pendinglink',
+                                                              native_enum=False, length=16,
+                                                              create_constraint=True), nullable=True))
+        batch_op.add_column(sa.Column('declined_user_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_membership_pending_user_id'), ['pending_user_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_membership_pending_user_id_user_account'), 'user_account',
+                                    ['pending_user_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(batch_op.f('fk_membership_declined_user_id_user_account'), 'user_account',
+                                    ['declined_user_id'], ['id'], ondelete='SET NULL')
     _rebuild(autoincrement=True)
 
 
 def downgrade() -> None:
     _rebuild(autoincrement=False)
+    with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_membership_declined_user_id_user_account'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_membership_pending_user_id_user_account'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_membership_pending_user_id'))
+        batch_op.drop_column('declined_user_id')
+        batch_op.drop_column('pending_kind')
+        batch_op.drop_column('pending_user_id')
     with op.batch_alter_table('assessment', schema=None) as batch_op:
         batch_op.drop_column('token_nonce')
