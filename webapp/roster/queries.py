@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Assessment, AssessmentYear, Membership, Unit
+from ..models import Assessment, AssessmentYear, Membership, PendingLink, Unit
 
 
 def lines(session: Session, unit: Unit, year: AssessmentYear,
@@ -63,3 +63,18 @@ def counts(session: Session, unit: Unit, year: AssessmentYear) -> RosterCounts:
         if status is not None:
             result.by_status[status.value] = result.by_status.get(status.value, 0) + number
     return result
+
+
+def claims_waiting(session: Session, unit_ids: list[int]) -> list[tuple[Unit, AssessmentYear, int]]:
+    """Per unit and year, the claims its heads have to confirm or refuse (one statement)."""
+    if not unit_ids:
+        return []
+    rows = session.execute(
+        select(Unit, AssessmentYear, func.count(Membership.id))
+        .join(Membership, Membership.unit_id == Unit.id)
+        .join(AssessmentYear, AssessmentYear.id == Membership.year_id)
+        .where(Unit.id.in_(unit_ids), Membership.pending_kind == PendingLink.CLAIM)
+        .group_by(Unit.id, AssessmentYear.id)
+        .order_by(Unit.name, AssessmentYear.starts_on.desc())
+    )
+    return [(unit, year, number) for unit, year, number in rows]

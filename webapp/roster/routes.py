@@ -1,6 +1,8 @@
 """Routes: a unit's roster for a year ("danh sách"), with CSV import. Heads and admins only."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -23,6 +25,12 @@ from .xlsxfile import template_xlsx as xlsx_template
 bp = Blueprint("roster", __name__)
 
 IMPORT_MAX_AGE = 3 * 3600  # a head may leave the preview open between classes
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    # A function, so only the start page of a head queries it.
+    return {"roster_claims_waiting": lambda: queries.claims_waiting(db.session, current_user.headed_unit_ids)}
 
 
 def _line_of(unit: Unit, membership_id: int) -> Membership:
