@@ -221,3 +221,10 @@ def _next_week():  # type: ignore[no-untyped-def]
     from datetime import datetime, timedelta
 
     return (datetime.now() + timedelta(days=7)).replace(microsecond=0)
+
+
+def test_a_claimant_who_deletes_the_account_leaves_the_line_free(app, school, db_session):
+    stranger = _register(app)
+    assert stranger.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    line = _line(db_session, school.line.id)
+    assert line.pending_user_id is None and line.user_id is None
