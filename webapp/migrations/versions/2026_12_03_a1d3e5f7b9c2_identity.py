@@ -74,6 +74,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_membership_declined_user_id_user_account'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_membership_pending_user_id_user_account'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_membership_pending_user_id'))
+        batch_op.drop_constraint(batch_op.f('ck_membership_pendinglink'), type_='check')
         batch_op.drop_column('declined_user_id')
         batch_op.drop_column('pending_kind')
         batch_op.drop_column('pending_user_id')
