@@ -66,8 +66,8 @@ def claim(session: Session, user: User, line: Membership) -> None:
         return
     if line.user_id is not None or line.pending_user_id is not None or line.declined_user_id == user.id:
         raise DomainError(
-            "Số điện thoại hoặc email của bạn có trong danh sách đơn vị dưới tên một người khác. "
-            "Vui lòng liên hệ người phụ trách ở đơn vị (giáo viên chủ nhiệm, cán bộ được giao)."
+            "Số điện thoại hoặc email của bạn có trong danh sách đơn vị nhưng chưa thể gắn với tài khoản "
+            "này. Vui lòng liên hệ người phụ trách ở đơn vị (giáo viên chủ nhiệm, cán bộ được giao)."
         )
     _propose(session, user, line, PendingLink.CLAIM, user)
     session.flush()

@@ -39,7 +39,7 @@ def add_member(
     session: Session, head: User, unit: Unit, year: AssessmentYear,
     full_name: str, contact: str, appendix: str, section: str | None = None,
 ) -> Membership:
-    """Put one person on the unit's roster for the year, linked to their account if they have one."""
+    """Put one person on the unit's roster for the year; an account with that contact is invited."""
     _require_open_year(year)
     name = _clean_name(full_name)
     login = normalise_contact(contact or "")
