@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .db import db
 from .errors import fail
-from .models import Area, Assessment, Membership, Role, Unit, User
+from .models import Area, Assessment, Membership, PendingLink, Role, Unit, User
 from .security import cookie_user_id, login_manager, wants_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,6 +53,12 @@ def owns(user: User, assessment: Assessment) -> bool:
 def is_on_roster_line(user: User, membership: Membership) -> bool:
     """The roster line is this user's own: they may start its assessment."""
     return signed_in(user) and membership.user_id == user.id
+
+
+def is_invited(user: User, membership: Membership) -> bool:
+    """The account a head invited onto this roster line: only its owner answers."""
+    return (signed_in(user) and membership.pending_user_id == user.id
+            and membership.pending_kind is PendingLink.INVITE)
 
 
 def can_review_unit(user: User, unit: Unit) -> bool:

@@ -54,6 +54,30 @@ def _target(cast: Cast, db_session: Any) -> Any:
     return target
 
 
+def _claimed_line(cast: Cast, db_session: Any) -> Any:
+    """A line of the unit a stranger's account claims (its login matched the listed phone)."""
+    from webapp.models import Membership, PendingLink, User
+
+    claimant = User(full_name="Người Tự Nhận", phone="0977000111", password_hash="!")
+    line = Membership(unit=cast.unit, year=cast.year, full_name="Trần Văn A", contact="0977000111",
+                      appendix="V", pending_user=claimant, pending_kind=PendingLink.CLAIM)
+    db_session.add(line)
+    db_session.flush()
+    return line
+
+
+def _invitation(cast: Cast, db_session: Any) -> Any:
+    """A line of another unit whose head listed the member's phone: the member is invited."""
+    from webapp.models import Membership, PendingLink
+
+    line = Membership(unit=cast.other_unit, year=cast.year, full_name=cast.member.full_name,
+                      contact=cast.member.login_name, appendix="V", pending_user=cast.member,
+                      pending_kind=PendingLink.INVITE)
+    db_session.add(line)
+    db_session.flush()
+    return line
+
+
 def _grant_id(cast: Cast, _db: Any) -> int:
     return cast.head.role_grants[0].id
 
@@ -76,6 +100,8 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "auth.delete": ("GET", lambda c, d: "/account/delete", SIGNED_IN),
     "assess.index": ("GET", lambda c, d: "/assess/", SIGNED_IN),
     "assess.start": ("POST", lambda c, d: f"/assess/start/{c.line.id}", MEMBER),
+    "assess.answer_invitation": ("POST", lambda c, d: f"/assess/invitations/{_invitation(c, d).id}/accept",
+                                 MEMBER),
     "assess.form": ("GET", lambda c, d: f"/assess/{c.assessment.id}", MEMBER),
     "assess.status": ("GET", lambda c, d: f"/assess/{c.assessment.id}/status", MEMBER),
     "assess.withdraw": ("POST", lambda c, d: f"/assess/{c.assessment.id}/withdraw", MEMBER),
@@ -99,6 +125,8 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "roster.add": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/add", MANAGERS),
     "roster.edit": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/edit", MANAGERS),
     "roster.remove": ("POST", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/remove", MANAGERS),
+    "roster.answer_claim": ("POST", lambda c, d: f"/units/{c.unit.id}/roster/{_claimed_line(c, d).id}/claim/confirm",
+                            MANAGERS),
     "roster.template": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/template.csv", MANAGERS),
     "roster.template_xlsx": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/template.xlsx", MANAGERS),
     "roster.import_upload": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/import", MANAGERS),

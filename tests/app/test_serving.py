@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import TEST_SECRET
 from webapp import create_app, tokens
 from webapp.assess.links import member_qr_url
+from webapp.models import Assessment
 from webapp.urls import external_url
 
 
@@ -26,7 +27,7 @@ def _app(monkeypatch, tmp_path, **environment: str):
 def test_public_url_writes_every_qr_and_printed_link(monkeypatch, tmp_path):
     app = _app(monkeypatch, tmp_path, CDHT_PUBLIC_URL="https://cdht.sogd.example.vn/")
     with app.test_request_context("/", base_url="http://127.0.0.1:8000"):
-        assert member_qr_url(7).startswith("https://cdht.sogd.example.vn/scan/")
+        assert member_qr_url(Assessment(id=7, token_nonce="n")).startswith("https://cdht.sogd.example.vn/scan/")
         assert external_url("certificates.verify", token="t") == "https://cdht.sogd.example.vn/verify/t"
         assert external_url("drives.join", token="d") == "https://cdht.sogd.example.vn/join/d"
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
@@ -39,8 +40,8 @@ def test_without_a_public_url_links_follow_the_request_and_no_hsts(monkeypatch, 
     monkeypatch.delenv("CDHT_SECURE_COOKIES", raising=False)
     app = _app(monkeypatch, tmp_path)
     with app.test_request_context("/", base_url="http://192.168.1.20:8000"):
-        token = tokens.make_token(tokens.MEMBER_QR, 7)
-        assert member_qr_url(7) == f"http://192.168.1.20:8000/scan/{token}"
+        token = tokens.make_token(tokens.MEMBER_QR, [7, "n"])
+        assert member_qr_url(Assessment(id=7, token_nonce="n")) == f"http://192.168.1.20:8000/scan/{token}"
     assert not app.config["SESSION_COOKIE_SECURE"]
     assert "Strict-Transport-Security" not in app.test_client().get("/healthz").headers
 

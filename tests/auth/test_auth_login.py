@@ -48,7 +48,7 @@ def test_login_failure_is_generic_and_keeps_login(client, make_user, contact, pa
 
 
 def test_inactive_user_cannot_log_in(client, db_session, make_user):
-    user = make_user(phone="0907654321")
+    user = make_user("Người Tự Nhận", phone="0907654321")
     user.active = False
     db_session.flush()
     assert _login(client, "0907654321").status_code == 422
@@ -111,8 +111,8 @@ def test_login_page_when_logged_in_goes_home(login, make_user):
     assert client.get("/login").headers["Location"] == "/"
 
 
-def test_login_matches_roster_lines(client, db_session, make_unit, make_year, make_user):
-    user = make_user(phone="0907654321")
+def test_login_claims_roster_lines_without_linking_them(client, db_session, make_unit, make_year, make_user):
+    user = make_user("Người Tự Nhận", phone="0907654321")
     unit = make_unit(name="Công ty Dệt Thành Công")
     year = make_year(label="Năm 2026")
     line = Membership(unit=unit, year=year, full_name="Nguyễn Văn An", contact="0907654321",
@@ -122,9 +122,11 @@ def test_login_matches_roster_lines(client, db_session, make_unit, make_year, ma
 
     _login(client, "0907654321")
     page = client.get("/").get_data(as_text=True)
-    assert "Bạn có tên trong danh sách của Công ty Dệt Thành Công (Năm 2026)" in page
+    assert "có trong danh sách của Công ty Dệt Thành Công (Năm 2026)" in page
+    assert "Nguyễn Văn An" not in page
     db_session.expire_all()
-    assert db_session.get(Membership, line.id).user_id == user.id
+    claimed = db_session.get(Membership, line.id)
+    assert claimed.user_id is None and claimed.pending_user_id == user.id
 
 
 def test_logout_requires_post(login, make_user):

@@ -96,11 +96,11 @@ def test_register_duplicate_phone_or_email(client, db_session, make_user):
     assert _user(db_session, full_name="Trần Thị Bình") is None
 
 
-def test_register_matches_roster_and_says_so(client, db_session, make_unit, make_year, make_user):
+def test_register_claims_the_listed_line_and_waits_for_the_head(client, db_session, make_unit, make_year, make_user):
     unit = make_unit(name="Trường THPT Lê Lợi")
     year = make_year(label="Năm học 2025–2026")
     head = make_user(full_name="Thầy Hiệu trưởng")
-    line = Membership(unit=unit, year=year, full_name="Trần Thị Bình", contact="0901234567",
+    line = Membership(unit=unit, year=year, full_name="Trần Văn Án", contact="0901234567",
                       appendix="IV", section="Tổ Toán")
     db_session.add(line)
     db_session.flush()
@@ -109,11 +109,13 @@ def test_register_matches_roster_and_says_so(client, db_session, make_unit, make
     response = _register(client, contact="+84 901 234 567")
     assert response.status_code == 302
     page = client.get("/").get_data(as_text=True)
-    assert "Bạn có tên trong danh sách của Trường THPT Lê Lợi (Năm học 2025–2026)" in page
+    assert "có trong danh sách của Trường THPT Lê Lợi (Năm học 2025–2026)" in page
+    assert "xác nhận đúng là bạn" in page and "Trần Văn Án" not in page  # the listed name stays hidden
 
     db_session.expire_all()
     user = _user(db_session, phone="0901234567")
-    assert db_session.get(Membership, line.id).user_id == user.id
+    claimed = db_session.get(Membership, line.id)
+    assert claimed.user_id is None and claimed.pending_user_id == user.id
 
 
 def test_register_without_roster_line_just_welcomes(client):

@@ -81,15 +81,23 @@ def test_join_creates_one_line_and_one_assessment_even_when_posted_twice(app, lo
         Assessment.membership_id == line.id)) == 1
 
 
-def test_join_links_the_line_a_head_listed(app, login, setting, db_session):  # type: ignore[no-untyped-def]
+def test_join_claims_the_line_a_head_listed_until_the_head_confirms(app, login, setting, db_session):  # type: ignore[no-untyped-def]
     listed = Membership(unit=setting.unit, year=setting.year, full_name="Học sinh 1 (GV ghi)",
                         contact="0966000002", appendix="V", section="10A1")
     db_session.add(listed)
     db_session.flush()
-    login(setting.student).post(_url(app, setting.drive))
+    student = login(setting.student)
+    reply = student.post(_url(app, setting.drive), follow_redirects=True)
+    assert "Học sinh 1 (GV ghi)" not in reply.get_data(as_text=True)
+    assert _lines_of(db_session, setting.student) == []  # a claim, not a takeover
+    assert db_session.get(Membership, listed.id).pending_user_id == setting.student.id
+    login(setting.head).post(f"/units/{setting.unit.id}/roster/{listed.id}/claim/confirm")
+    student = login(setting.student)
+    assert student.post(_url(app, setting.drive)).status_code == 302
     lines = _lines_of(db_session, setting.student)
     assert [line.id for line in lines] == [listed.id]
     assert lines[0].full_name == "Học sinh 1 (GV ghi)"  # the head's roster name is kept
+    assert lines[0].assessment is not None
 
 
 def test_join_keeps_another_group_and_says_so(app, login, setting, db_session):  # type: ignore[no-untyped-def]

@@ -55,14 +55,20 @@ def test_add_member_normalises_contact_and_audits(world, login, db_session):  # 
     assert event.action == "roster_add" and event.actor_id == world.head.id
 
 
-def test_add_member_links_existing_account(world, login, db_session, person):  # type: ignore[no-untyped-def]
+def test_add_member_invites_an_existing_account_until_its_owner_accepts(world, login, db_session, person):  # type: ignore[no-untyped-def]
     person = person("Có Tài Khoản", email="co.tk@example.vn")
-    login(world.head).post(f"/units/{world.unit.id}/roster/add", data={
+    reply = login(world.head).post(f"/units/{world.unit.id}/roster/add", data={
         "year_id": world.year.id, "full_name": "Có Tài Khoản", "contact": "Co.TK@Example.vn",
         "appendix": "III",
-    })
+    }, follow_redirects=True)
+    assert "khi chủ tài khoản đồng ý" in reply.get_data(as_text=True)
     line = next(m for m in _lines(db_session, world.unit, world.year) if m.contact == "co.tk@example.vn")
-    assert line.user_id == person.id
+    assert line.user_id is None and line.pending_user_id == person.id  # the head's typing links nothing
+    owner = login(person)
+    assert "mời bạn vào danh sách" in owner.get("/").get_data(as_text=True)
+    owner.post(f"/assess/invitations/{line.id}/accept")
+    db_session.expire_all()
+    assert db_session.get(type(line), line.id).user_id == person.id
 
 
 def test_add_duplicate_contact_keeps_what_was_typed(world, login, db_session):  # type: ignore[no-untyped-def]

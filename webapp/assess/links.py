@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from .. import tokens
+from ..assessments.tokens import token_for
+from ..models import Assessment
 from ..urls import external_url
 
 
-def member_qr_token(assessment_id: int) -> str:
-    """A MEMBER_QR token whose payload is the assessment id."""
-    return tokens.make_token(tokens.MEMBER_QR, assessment_id)
-
-
-def member_qr_url(assessment_id: int) -> str:
+def member_qr_url(assessment: Assessment) -> str:
     """Absolute link to the head's scan page for this assessment (`/scan/<token>`)."""
-    return external_url("review.scan", token=member_qr_token(assessment_id))
+    return external_url("review.scan", token=token_for(tokens.MEMBER_QR, assessment))

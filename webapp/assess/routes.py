@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..access import allow, is_on_roster_line, owns, signed_in
+from ..access import allow, is_invited, is_on_roster_line, owns, signed_in
 from ..assessments import operations
 from ..assessments.progress import choices, live_score, rule_text
 from ..assessments.queries import ASSESSMENT_PAGE, roster_lines
@@ -19,6 +19,7 @@ from ..errors import DomainError
 from ..forms import ConfirmForm
 from ..models import Assessment, AssessmentStatus, Membership
 from ..qr import svg as qr_svg
+from ..roster import claims
 from .forms import AnswerForm, AnswerSheet, read_answers, sheet_of
 from .links import member_qr_url
 
@@ -31,7 +32,8 @@ INVALID_MESSAGE = "Phiếu chưa được lưu: vui lòng xem lại các chỗ �
 @bp.app_context_processor
 def _journey_helpers() -> dict:
     """Lazy helpers for the start page card and the navigation (queried only when used)."""
-    return {"assess_roster_lines": lambda: roster_lines(db.session, current_user)}
+    return {"assess_roster_lines": lambda: roster_lines(db.session, current_user),
+            "assess_proposals": lambda: claims.proposals_for(db.session, current_user)}
 
 
 @bp.get("/")
@@ -90,7 +92,7 @@ def form(assessment: Assessment) -> ResponseReturnValue:
 @allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def status(assessment: Assessment) -> ResponseReturnValue:
     criteria_set = operations.criteria_of(assessment)
-    qr_url = member_qr_url(assessment.id) if assessment.status is S.SUBMITTED else None
+    qr_url = member_qr_url(assessment) if assessment.status is S.SUBMITTED else None
     return render_template(
         "assess/status.html", a=assessment, criteria_set=criteria_set, S=S,
         membership=assessment.membership, answers=assessment.answers_by_index(),
@@ -122,3 +124,20 @@ def _render_form(assessment: Assessment, sheet: AnswerSheet, message: str | None
         rule_text=rule_text(criteria_set),
     )
     return page, status
+
+
+@bp.post("/invitations/<int:membership_id>/<any(accept, decline):answer>")
+@allow(is_invited, load=Membership)
+def answer_invitation(membership: Membership, answer: str) -> ResponseReturnValue:
+    """The owner of an account a head listed: join that unit's roster, or say it is not them."""
+    try:
+        if answer == "accept":
+            claims.accept_invitation(db.session, current_user, membership)
+            flash(f"Bạn đã có tên trong danh sách của {membership.unit.name} ({membership.year.label}).",
+                  "success")
+        else:
+            claims.decline_invitation(db.session, current_user, membership)
+            flash(f"Đã từ chối lời mời của {membership.unit.name}.", "info")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("main.index"))

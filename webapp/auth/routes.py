@@ -15,6 +15,7 @@ from ..db import db
 from ..errors import DomainError
 from ..forms import ConfirmForm
 from ..models import Membership, User
+from ..roster import claims
 from ..roster.operations import match_memberships
 from ..security import wants_json
 from ..templating import VIETNAM
@@ -70,10 +71,9 @@ def _end_sessions(reason: str) -> None:
 
 
 def _announce_matches(matched: list[Membership]) -> None:
-    """Tell the member which units already list them (roster lines just attached)."""
+    """Tell the member which units list their phone/email (claims waiting for the head)."""
     if matched:
-        places = "; ".join(f"{m.unit.name} ({m.year.label})" for m in matched)
-        flash(f"Bạn có tên trong danh sách của {places}.", "success")
+        flash(claims.waiting_message(matched), "info")
 
 
 @bp.route("/register", methods=["GET", "POST"])

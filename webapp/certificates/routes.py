@@ -13,6 +13,7 @@ from .. import tokens
 from ..access import allow, owns, public
 from ..assessments import operations
 from ..assessments.queries import ASSESSMENT_PAGE
+from ..assessments.tokens import assessment_of, token_for
 from ..db import db
 from ..errors import fail
 from ..models import Assessment, AssessmentStatus
@@ -25,9 +26,8 @@ S = AssessmentStatus
 INVALID_TOKEN = "Mã xác minh không hợp lệ hoặc đã hết hạn"
 
 
-def verify_url(assessment_id: int) -> str:
-    token = tokens.make_token(tokens.CERTIFICATE, assessment_id)
-    return external_url("certificates.verify", token=token)
+def verify_url(assessment: Assessment) -> str:
+    return external_url("certificates.verify", token=token_for(tokens.CERTIFICATE, assessment))
 
 
 @bp.get("/certificate/<int:assessment_id>")
@@ -36,7 +36,7 @@ def show(assessment: Assessment) -> ResponseReturnValue:
     if not assessment.holds_title:
         fail(404, "Phiếu này chưa có giấy xác nhận: chỉ phiếu đã được thủ trưởng xác nhận đạt "
                   "danh hiệu mới có giấy xác nhận.", title="Chưa có giấy xác nhận")
-    url = verify_url(assessment.id)
+    url = verify_url(assessment)
     return render_template(
         "certificates/show.html", a=assessment, membership=assessment.membership,
         criteria_set=operations.criteria_of(assessment), verify_url=url,
@@ -47,9 +47,7 @@ def show(assessment: Assessment) -> ResponseReturnValue:
 @bp.get("/verify/<token>")
 @public
 def verify(token: str) -> ResponseReturnValue:
-    assessment_id = tokens.read_token(tokens.CERTIFICATE, token,
-                                      current_app.config["CERTIFICATE_MAX_AGE"])
-    assessment = db.session.get(Assessment, assessment_id) if type(assessment_id) is int else None
+    assessment = assessment_of(db.session, tokens.CERTIFICATE, token, current_app.config["CERTIFICATE_MAX_AGE"])
     if assessment is None:
         return render_template("certificates/verify_invalid.html", message=INVALID_TOKEN), 404
     if assessment.status is S.REVOKED:

@@ -13,8 +13,9 @@ from ..assessments import operations as assessment_operations
 from ..contacts import normalise_contact
 from ..errors import DomainError
 from ..groups import GROUPS
-from ..models import Assessment, AssessmentYear, Drive, Membership, Unit, User, utcnow
+from ..models import Assessment, AssessmentYear, Drive, Membership, PendingLink, Unit, User, utcnow
 from ..models.base import as_utc
+from ..roster import claims
 from ..roster.operations import SECTION_LIMIT
 from ..templating import VIETNAM
 from ..text import clean_text
@@ -98,13 +99,18 @@ def close_drive(session: Session, head: User, drive: Drive) -> Drive:
 @dataclass
 class JoinResult:
     membership: Membership
-    assessment: Assessment
+    assessment: Assessment | None  # None while the claim waits for the head
     created: bool            # a new roster line was made for this person
     kept_group: str | None   # already listed under another group, which was kept
 
+    @property
+    def waiting(self) -> bool:
+        return self.assessment is None
+
 
 def line_of(session: Session, user: User, drive: Drive) -> Membership | None:
-    """This person's roster line in the drive's unit and year: by account, else by phone/email."""
+    """This person's roster line in the drive's unit and year: by account, else by phone/email
+    (a listed line is theirs only once claimed and confirmed, see `join`)."""
     by_account = session.scalar(select(Membership).where(
         Membership.unit_id == drive.unit_id, Membership.year_id == drive.year_id,
         Membership.user_id == user.id))
@@ -125,9 +131,12 @@ def join(session: Session, user: User, drive: Drive) -> JoinResult:
         raise DomainError("Đợt vận động đã kết thúc; không thể tham gia nữa.", status=410)
     membership, created = line_of(session, user, drive), False
     if membership is not None and membership.user_id is None:
-        membership.user = user  # the head listed this phone/email before the person signed up
-        audit.record(session, user, membership, "roster_link", reason=f"drive {drive.id}")
-        session.flush()
+        # The head listed this phone/email: the poster proves the class, not the person.
+        if membership.pending_user_id == user.id and membership.pending_kind is PendingLink.INVITE:
+            claims.accept_invitation(session, user, membership)  # the head asked, the person agrees
+        else:
+            claims.claim(session, user, membership)
+            return JoinResult(membership, None, False, None)
     elif membership is not None and membership.user_id != user.id:
         raise DomainError(
             "Số điện thoại hoặc email của bạn đã có trong danh sách đơn vị dưới một tài khoản "

@@ -15,6 +15,7 @@ from ..errors import DomainError, fail
 from ..forms import ConfirmForm, offer_years
 from ..groups import default_group, group_label
 from ..models import Drive, Unit
+from ..roster import claims
 from ..urls import external_url
 from ..years import open_years
 from . import operations
@@ -121,6 +122,9 @@ def join(token: str) -> ResponseReturnValue:
             result = operations.join(db.session, current_user, drive)
         except DomainError as error:
             fail(error.status, error.message)
+        if result.assessment is None:
+            flash(claims.waiting_message([result.membership]), "info")
+            return redirect(url_for("main.index"))
         if result.kept_group:
             flash(f"Bạn đã có trong danh sách của đơn vị theo nhóm “{group_label(result.kept_group)}”; "
                   "giữ nguyên nhóm này.", "info")

@@ -6,12 +6,12 @@ from .base import Base, utcnow
 from .criteria_versions import CriteriaVersion
 from .drives import Drive
 from .people import Role, RoleGrant, User
-from .roster import Membership
+from .roster import Membership, PendingLink
 from .throttle import LoginThrottle
 from .years import AssessmentYear, Target, YearKind
 
 __all__ = [
     "SHOWN_STATUSES", "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
-    "CriteriaVersion", "Drive", "LoginThrottle", "Membership", "Role", "RoleGrant", "Target", "Unit", "UnitKind",
-    "ShownStatus", "User", "YearKind", "shown_status", "utcnow",
+    "CriteriaVersion", "Drive", "LoginThrottle", "Membership", "PendingLink", "Role", "RoleGrant", "ShownStatus",
+    "Target", "Unit", "UnitKind", "User", "YearKind", "shown_status", "utcnow",
 ]

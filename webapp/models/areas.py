@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, LabelledEnum, str_enum
+from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum
 
 if TYPE_CHECKING:
     from .people import RoleGrant
@@ -22,6 +22,7 @@ class Area(Base):
     """
 
     __tablename__ = "area"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -64,6 +65,7 @@ class Unit(Base):
     """An office, school or enterprise ("đơn vị"), belonging to the area that manages it."""
 
     __tablename__ = "unit"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

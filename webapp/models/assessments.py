@@ -1,6 +1,7 @@
 """Assessments ("phiếu tự đánh giá") and their answers per index."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, LabelledEnum, str_enum, utcnow
+from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
 from .criteria_versions import CriteriaVersion
 from .people import User
 from .roster import Membership
@@ -59,6 +60,7 @@ class Assessment(Base):
     """One member's assessment for one roster line (so one per member, unit and year)."""
 
     __tablename__ = "assessment"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(
@@ -70,6 +72,9 @@ class Assessment(Base):
     status: Mapped[AssessmentStatus] = mapped_column(
         str_enum(AssessmentStatus), default=AssessmentStatus.DRAFT, index=True
     )
+    # Part of every member-QR and certificate token: a printed code names this assessment and
+    # no other, even one that came to hold the same id (see `webapp.assessments.tokens`).
+    token_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8), server_default="")
     # Generated on the phone, so a submission replayed from an offline queue is applied once.
     client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
@@ -128,7 +133,7 @@ class Answer(Base):
     """The member's and the head's answer to one index ("chỉ số"), with notes."""
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("assessment_id", "index_code"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "index_code"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))

@@ -16,6 +16,12 @@ NAMING_CONVENTION = {
 }
 
 
+# SQLite hands a deleted row's id to the next row unless the table is AUTOINCREMENT. Ids reach
+# session cookies, signed tokens, printed QR codes and the audit log, so every table keeps them
+# unique for ever (PostgreSQL's sequences never go back anyway).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: DateTime(timezone=True)}

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .areas import Unit
-from .base import Base, as_utc, utcnow
+from .base import NEVER_REUSE_IDS, Base, as_utc, utcnow
 from .people import User
 from .years import AssessmentYear
 
@@ -16,6 +16,7 @@ class Drive(Base):
     """An assessment drive ("đợt vận động") with a link and a poster QR."""
 
     __tablename__ = "drive"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .areas import Area, Unit
-from .base import Base, LabelledEnum, str_enum, utcnow
+from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
 
 
 def new_session_secret() -> str:
@@ -33,7 +33,7 @@ class User(UserMixin, Base):
     """
 
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_login"),)
+    __table_args__ = (CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_login"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
@@ -116,6 +116,7 @@ class RoleGrant(Base):
             " OR (role = 'admin' AND unit_id IS NULL AND area_id IS NULL)",
             name="scope_matches_role",
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .areas import Unit
-from .base import Base, utcnow
+from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
 from .people import User
 from .years import AssessmentYear
 
@@ -16,12 +16,22 @@ if TYPE_CHECKING:
     from .assessments import Assessment
 
 
+class PendingLink(LabelledEnum):
+    """A roster line and an account waiting for the other side's yes (see `roster.claims`)."""
+
+    # The account's login matches the line's contact: the head confirms it is the right person.
+    CLAIM = "claim", "Chờ xác nhận đúng người"
+    # The head listed a phone/email that already has an account: its owner accepts.
+    INVITE = "invite", "Chờ người được mời đồng ý"
+
+
 class Membership(Base):
     """One line of a unit's roster ("danh sách") for a year: the denominator of its figures.
 
     A head may list a person before they have an account; `contact` (normalised phone or
-    lower-cased email) matches them to a user on first login and keeps re-imports from
-    creating duplicates.
+    lower-cased email) keeps re-imports from creating duplicates and proposes the line to the
+    account with that login, which is linked (`user_id`) only once the other side says yes:
+    a typed phone proves nothing (`pending_user_id`, `pending_kind`).
     """
 
     __tablename__ = "membership"
@@ -31,6 +41,7 @@ class Membership(Base):
         Index("ix_membership_unit_year_appendix", "unit_id", "year_id", "appendix"),
         # Which years have a roster at all (the year a report opens on).
         Index("ix_membership_year", "year_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,10 +54,16 @@ class Membership(Base):
     # Class ("lớp") for students, department ("phòng, tổ") for staff.
     section: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    pending_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"),
+                                                        index=True)
+    pending_kind: Mapped[PendingLink | None] = mapped_column(str_enum(PendingLink))
+    # Refused by the head, or declined by its owner: never proposed for this line again.
+    declined_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     unit: Mapped[Unit] = relationship()
     year: Mapped[AssessmentYear] = relationship()
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    pending_user: Mapped[User | None] = relationship(foreign_keys=[pending_user_id])
     assessment: Mapped[Assessment | None] = relationship(back_populates="membership", uselist=False)
 
     def __repr__(self) -> str:

@@ -6,13 +6,14 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utcnow
+from .base import NEVER_REUSE_IDS, Base, utcnow
 
 
 class LoginThrottle(Base):
     """Wrong passwords for one key ("account:<login>" or "address:<ip>") since `window_start`."""
 
     __tablename__ = "login_throttle"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .areas import Area
-from .base import Base, LabelledEnum, str_enum
+from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum
 
 
 class YearKind(LabelledEnum):
@@ -22,6 +22,7 @@ class AssessmentYear(Base):
     """An assessment year ("năm đánh giá"), e.g. "2026" or "2026–2027"."""
 
     __tablename__ = "assessment_year"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(40), unique=True)
@@ -47,6 +48,7 @@ class Target(Base):
         Index(
             "uq_target_scope", "year_id", "area_id", text("coalesce(appendix, '')"), unique=True
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -29,6 +29,7 @@ from ..access import (
 from ..assessments import operations
 from ..assessments.progress import LiveScore, live_score
 from ..assessments.queries import ASSESSMENT_PAGE
+from ..assessments.tokens import assessment_of, is_assessment_payload
 from ..db import db
 from ..errors import DomainError, fail
 from ..forms import ConfirmForm
@@ -154,10 +155,10 @@ def _picks(values: list[str]) -> dict[int, int]:
 @allow(signed_in)
 def scan(token: str) -> ResponseReturnValue:
     """A head scans the member's QR code: check it, then open the review page."""
-    payload = tokens.read_token(tokens.MEMBER_QR, token, current_app.config["MEMBER_QR_MAX_AGE"])
-    if not isinstance(payload, int) or isinstance(payload, bool):
+    max_age = current_app.config["MEMBER_QR_MAX_AGE"]
+    if not is_assessment_payload(tokens.read_token(tokens.MEMBER_QR, token, max_age)):
         fail(400, INVALID_QR, "Mã QR không dùng được")
-    assessment = db.session.get(Assessment, payload)
+    assessment = assessment_of(db.session, tokens.MEMBER_QR, token, max_age)
     if assessment is None:
         fail(404, INVALID_QR, "Mã QR không dùng được")
     if not can_review(current_user, assessment):

@@ -18,6 +18,7 @@ from ..errors import DomainError
 from ..groups import GROUPS, parse_group
 from ..models import AssessmentStatus, AssessmentYear, Membership, Unit, User
 from ..text import clean_text
+from . import claims
 from .csvfile import read_roster_csv
 
 NAME_LIMIT = 120
@@ -27,30 +28,9 @@ CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected
 
 
 def match_memberships(session: Session, user: User) -> list[Membership]:
-    """Attach roster lines that list this user's phone or email and have no user yet.
-
-    Called on registration and login, so a person a head listed finds their unit waiting.
-    A unit that already has this user for that year keeps its existing line.
-    """
-    contacts = [c for c in (user.phone, user.email) if c]
-    if not contacts:
-        return []
-    taken = set(
-        tuple(row) for row in session.execute(
-            select(Membership.unit_id, Membership.year_id).where(Membership.user_id == user.id)
-        ).all()
-    )
-    matched = []
-    for membership in session.scalars(
-        select(Membership).where(Membership.contact.in_(contacts), Membership.user_id.is_(None))
-    ):
-        if (membership.unit_id, membership.year_id) in taken:
-            continue
-        membership.user = user
-        taken.add((membership.unit_id, membership.year_id))
-        matched.append(membership)
-    session.flush()
-    return matched
+    """On registration and login: claim the lines listing this user's phone or email. A claim
+    waits for the head's confirmation (`claims`); nothing is linked by the typed contact alone."""
+    return claims.claim_listed_lines(session, user)
 
 
 # Single lines -----------------------------------------------------------------------------
@@ -59,7 +39,7 @@ def add_member(
     session: Session, head: User, unit: Unit, year: AssessmentYear,
     full_name: str, contact: str, appendix: str, section: str | None = None,
 ) -> Membership:
-    """Put one person on the unit's roster for the year, linked to their account if they have one."""
+    """Put one person on the unit's roster for the year; an account with that contact is invited."""
     _require_open_year(year)
     name = _clean_name(full_name)
     login = normalise_contact(contact or "")
@@ -75,12 +55,13 @@ def add_member(
         )
     membership = Membership(unit=unit, year=year, full_name=name, contact=login,
                             appendix=group, section=_clean_section(section))
-    account = session.scalar(select(User).where(_login_is(login)))
-    if account is not None and not _has_line(session, unit, year, account):
-        membership.user = account
     session.add(membership)
     _flush_or_conflict(session)
     audit.record(session, head, membership, "roster_add", reason=_describe(membership))
+    account = session.scalar(select(User).where(_login_is(login)))
+    if account is not None:
+        # Its owner accepts first: a head's typing does not put an account in a unit.
+        claims.invite(session, head, membership, account)
     session.flush()
     return membership
 
@@ -210,18 +191,9 @@ def apply_import(
     preview = preview_import(session, unit, year, text, default_group)
     creating = preview.of(CREATE)
     accounts = _accounts_by_contact(session, [row.contact for row in creating])  # type: ignore[misc]
-    linked = set(session.scalars(
-        select(Membership.user_id).where(Membership.unit_id == unit.id,
-                                         Membership.year_id == year.id,
-                                         Membership.user_id.is_not(None))
-    ))
     for row in creating:
         membership = Membership(unit=unit, year=year, full_name=row.full_name,
                                 contact=row.contact, appendix=row.appendix, section=row.section)
-        account = accounts.get(row.contact)  # type: ignore[arg-type]
-        if account is not None and account.id not in linked:
-            membership.user = account
-            linked.add(account.id)
         session.add(membership)
         row.membership = membership
     for row in preview.of(UPDATE):
@@ -233,6 +205,9 @@ def apply_import(
     _flush_or_conflict(session)
     for row in creating:
         audit.record(session, head, row.membership, "roster_import_add", reason=_describe(row.membership))
+        account = accounts.get(row.contact)  # type: ignore[arg-type]
+        if account is not None:  # its owner accepts first, as for a line added by hand
+            claims.invite(session, head, row.membership, account)  # type: ignore[arg-type]
     for row in preview.of(UPDATE):
         audit.record(session, head, row.membership, "roster_import_update", reason="; ".join(row.changes))
     session.flush()
@@ -407,13 +382,6 @@ def _line_for_contact(session: Session, unit: Unit, year: AssessmentYear, login:
                or_(Membership.contact == login, User.phone == login, User.email == login))
         .limit(1)
     )
-
-
-def _has_line(session: Session, unit: Unit, year: AssessmentYear, user: User) -> bool:
-    return session.scalar(
-        select(Membership.id).where(Membership.unit_id == unit.id, Membership.year_id == year.id,
-                                    Membership.user_id == user.id)
-    ) is not None
 
 
 def _require_open_year(year: AssessmentYear) -> None:

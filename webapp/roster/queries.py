@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Assessment, AssessmentYear, Membership, Unit, shown_status
+from ..models import Assessment, AssessmentYear, Membership, PendingLink, Unit, shown_status
 
 
 def lines(session: Session, unit: Unit, year: AssessmentYear,
@@ -15,7 +15,7 @@ def lines(session: Session, unit: Unit, year: AssessmentYear,
     query = (
         select(Membership)
         .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
-        .options(selectinload(Membership.assessment))
+        .options(selectinload(Membership.assessment), selectinload(Membership.pending_user))
         .order_by(Membership.section.nulls_last(), Membership.full_name, Membership.id)
     )
     if appendix:
@@ -65,3 +65,18 @@ def counts(session: Session, unit: Unit, year: AssessmentYear) -> RosterCounts:
             key = shown_status(status, achieved).value
             result.by_status[key] = result.by_status.get(key, 0) + number
     return result
+
+
+def claims_waiting(session: Session, unit_ids: list[int]) -> list[tuple[Unit, AssessmentYear, int]]:
+    """Per unit and year, the claims its heads have to confirm or refuse (one statement)."""
+    if not unit_ids:
+        return []
+    rows = session.execute(
+        select(Unit, AssessmentYear, func.count(Membership.id))
+        .join(Membership, Membership.unit_id == Unit.id)
+        .join(AssessmentYear, AssessmentYear.id == Membership.year_id)
+        .where(Unit.id.in_(unit_ids), Membership.pending_kind == PendingLink.CLAIM)
+        .group_by(Unit.id, AssessmentYear.id)
+        .order_by(Unit.name, AssessmentYear.starts_on.desc())
+    )
+    return [(unit, year, number) for unit, year, number in rows]

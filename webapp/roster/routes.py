@@ -1,6 +1,8 @@
 """Routes: a unit's roster for a year ("danh sách"), with CSV import. Heads and admins only."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,7 +16,7 @@ from ..groups import GROUPS, default_group
 from ..inputs import parse_id
 from ..models import SHOWN_STATUSES, AssessmentYear, Membership, Unit
 from ..years import all_years, open_years, pick_year
-from . import operations, queries
+from . import claims, operations, queries
 from .csvfile import MAX_BYTES, ImportFileError, template_csv
 from .forms import AddMemberForm, ImportConfirmForm, ImportUploadForm, MemberForm
 from .xlsxfile import read_upload
@@ -23,6 +25,12 @@ from .xlsxfile import template_xlsx as xlsx_template
 bp = Blueprint("roster", __name__)
 
 IMPORT_MAX_AGE = 3 * 3600  # a head may leave the preview open between classes
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    # A function, so only the start page of a head queries it.
+    return {"roster_claims_waiting": lambda: queries.claims_waiting(db.session, current_user.headed_unit_ids)}
 
 
 def _line_of(unit: Unit, membership_id: int) -> Membership:
@@ -81,6 +89,9 @@ def add(unit: Unit) -> ResponseReturnValue:
             getattr(form, error.field or "full_name").errors.append(error.message)
         else:
             flash(f"Đã thêm {membership.full_name} vào danh sách năm {year.label}.", "success")
+            if membership.pending_user is not None:
+                flash(f"Số {membership.contact} đã có tài khoản (tên đăng ký: {membership.pending_user.full_name}). "
+                      "Tài khoản chỉ được gắn vào dòng này khi chủ tài khoản đồng ý.", "info")
             return redirect(url_for(".index", unit_id=unit.id, year=year.id))
     status = 422 if request.method == "POST" else 200
     return render_template("roster/add.html", unit=unit, form=form, years=years), status
@@ -117,6 +128,24 @@ def remove(unit: Unit, membership_id: int) -> ResponseReturnValue:
     else:
         flash(f"Đã xóa {name} khỏi danh sách.", "success")
     return redirect(url_for(".index", unit_id=unit.id, year=year_id))
+
+
+@bp.post("/<int:unit_id>/roster/<int:membership_id>/claim/<any(confirm, refuse):answer>")
+@allow(can_manage_unit, load=Unit)
+def answer_claim(unit: Unit, membership_id: int, answer: str) -> ResponseReturnValue:
+    """The head's one tap on a claim: "Xác nhận đúng người" or "Không phải người này"."""
+    membership = _line_of(unit, membership_id)
+    claimant = membership.pending_user.full_name if membership.pending_user else ""
+    try:
+        if answer == "confirm":
+            claims.confirm_claim(db.session, current_user, membership)
+            flash(f"Đã xác nhận tài khoản {claimant} là {membership.full_name}.", "success")
+        else:
+            claims.refuse_claim(db.session, current_user, membership)
+            flash(f"Đã từ chối: tài khoản {claimant} không được gắn với {membership.full_name}.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for(".index", unit_id=unit.id, year=membership.year_id))
 
 
 @bp.get("/<int:unit_id>/roster/template.csv")

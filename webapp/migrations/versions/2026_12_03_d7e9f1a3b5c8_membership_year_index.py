@@ -1,7 +1,7 @@
 """membership year index: which years have a roster, for the year a report opens on
 
 Revision ID: d7e9f1a3b5c8
-Revises: 8c4e2f7a1d30
+Revises: a1d3e5f7b9c2
 Create Date: 2026-12-03 12:30:00
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = 'd7e9f1a3b5c8'
-down_revision = '8c4e2f7a1d30'
+down_revision = 'a1d3e5f7b9c2'
 branch_labels = None
 depends_on = None
 
