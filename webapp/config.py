@@ -55,15 +55,17 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # How long signed links stay valid, in seconds.
         "MEMBER_QR_MAX_AGE": 7 * 24 * 3600,
         "CERTIFICATE_MAX_AGE": 5 * 365 * 24 * 3600,
+        # A one-time password link (head's or administrator's) works this many hours.
+        "PASSWORD_LINK_HOURS": _count(os.environ.get("CDHT_PASSWORD_LINK_HOURS"), "CDHT_PASSWORD_LINK_HOURS") or 4,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     }
 
 
-def _count(value: str | None) -> int:
+def _count(value: str | None, name: str = "CDHT_TRUST_PROXY") -> int:
     try:
         return max(0, int(value or "0"))
     except ValueError:
-        raise ConfigError(f"CDHT_TRUST_PROXY must be a number of proxies (0, 1, 2…), got {value!r}.") from None
+        raise ConfigError(f"{name} must be a whole number (0, 1, 2…), got {value!r}.") from None
 
 
 def check(config: dict[str, Any] | Any) -> None:

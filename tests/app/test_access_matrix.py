@@ -53,6 +53,12 @@ def _target(cast: Cast, db_session: Any) -> Any:
     return target
 
 
+def _reset_token(cast: Cast, db_session: Any) -> str:
+    from webapp.recovery import operations
+
+    return operations.issue(db_session, cast.admin, cast.member)[0]
+
+
 def _grant_id(cast: Cast, _db: Any) -> int:
     return cast.head.role_grants[0].id
 
@@ -93,6 +99,8 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
                     REVIEWERS),
     "review.review": ("GET", lambda c, d: f"/review/{c.assessment.id}", REVIEWERS),
     "review.revoke": ("GET", lambda c, d: f"/review/{c.assessment.id}/revoke", REVIEWERS),
+    "recovery.issue_for_member": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/reset", MANAGERS),
+    "recovery.reset": ("GET", lambda c, d: f"/reset/{_reset_token(c, d)}", EVERYONE),
     "roster.index": ("GET", lambda c, d: f"/units/{c.unit.id}/roster", MANAGERS),
     "roster.add": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/add", MANAGERS),
     "roster.edit": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/edit", MANAGERS),

@@ -58,15 +58,25 @@ def register_user(session: Session, full_name: str, contact: str, password: str)
     return user
 
 
+DEACTIVATED_MESSAGE = ("Tài khoản này đã bị khóa nên không đăng nhập được. Nếu bạn cần dùng lại, "
+                       "hãy liên hệ người quản trị hệ thống.")
+
+
 def authenticate(session: Session, contact: str, password: str) -> User | None:
-    """The active user with this phone or email and password, or None."""
+    """The active user with this phone or email and password, or None.
+
+    A locked account with the right password is told so (`DomainError`, 403): only the owner,
+    who knows the password, learns that the account exists and is locked.
+    """
     login = normalise_contact(contact)
     user = session.scalar(select(User).where(_login_filter(login))) if login else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password):
         return None
+    if not user.active:
+        raise DomainError(DEACTIVATED_MESSAGE, status=403)
     return user
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..contacts import normalise_contact
 from ..models import LoginThrottle, utcnow
 from ..models.base import as_utc
 
@@ -25,7 +26,8 @@ WINDOW = timedelta(hours=1)
 
 
 def account_key(login: str) -> str:
-    return f"account:{login.strip().lower()[:254]}"
+    """One key per account however the login is typed ("0901 234 567" is "0901234567")."""
+    return f"account:{normalise_contact(login[:254]) or login.strip().lower()[:254]}"
 
 
 def address_key(address: str | None) -> str:

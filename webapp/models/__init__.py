@@ -6,12 +6,14 @@ from .base import Base, utcnow
 from .criteria_versions import CriteriaVersion
 from .drives import Drive
 from .people import Role, RoleGrant, User
+from .recovery import LinkPurpose, PasswordLink
 from .roster import Membership
 from .throttle import LoginThrottle
 from .years import AssessmentYear, Target, YearKind
 
 __all__ = [
     "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
-    "CriteriaVersion", "Drive", "LoginThrottle", "Membership", "Role", "RoleGrant", "Target", "Unit", "UnitKind",
+    "CriteriaVersion", "Drive", "LinkPurpose", "LoginThrottle", "Membership", "PasswordLink", "Role",
+    "RoleGrant", "Target", "Unit", "UnitKind",
     "User", "YearKind", "utcnow",
 ]
