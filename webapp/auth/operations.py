@@ -223,6 +223,9 @@ def delete_account(session: Session, user: User) -> None:
     Audit events stay without a link to the person: the database sets their actor to NULL when
     the account goes.
     """
+    from ..admin.accounts import refuse_if_last_admin  # admin imports auth: import at use
+
+    refuse_if_last_admin(session, user)
     lines = roster_lines(session, user)
     own = _lines_joined_by(session, user, [m.id for m in lines])
     for membership in lines:

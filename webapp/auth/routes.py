@@ -219,7 +219,11 @@ def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if current_user.check_password(form.password.data):
-            operations.delete_account(db.session, current_user._get_current_object())
+            try:
+                operations.delete_account(db.session, current_user._get_current_object())
+            except DomainError as error:
+                form.password.errors.append(error.message)
+                return render_template("auth/delete.html", form=form), error.status
             logout_user()
             _rotate_csrf()
             flash("Tài khoản và phiếu tự đánh giá của bạn đã được xóa. Cảm ơn bạn đã tham gia.",
