@@ -58,6 +58,13 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # A one-time password link (head's or administrator's) works this many hours.
         "PASSWORD_LINK_HOURS": _count(os.environ.get("CDHT_PASSWORD_LINK_HOURS"), "CDHT_PASSWORD_LINK_HOURS") or 4,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Optional: an SMTP server lets members with an e-mail login reset it themselves.
+        "SMTP_HOST": (os.environ.get("CDHT_SMTP_HOST") or "").strip() or None,
+        "SMTP_PORT": _count(os.environ.get("CDHT_SMTP_PORT"), "CDHT_SMTP_PORT") or 587,
+        "SMTP_STARTTLS": os.environ.get("CDHT_SMTP_STARTTLS", "1") != "0",
+        "SMTP_USER": os.environ.get("CDHT_SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("CDHT_SMTP_PASSWORD") or None,
+        "MAIL_FROM": os.environ.get("CDHT_MAIL_FROM") or None,
     }
 
 

@@ -100,6 +100,8 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "review.review": ("GET", lambda c, d: f"/review/{c.assessment.id}", REVIEWERS),
     "review.revoke": ("GET", lambda c, d: f"/review/{c.assessment.id}/revoke", REVIEWERS),
     "recovery.issue_for_member": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/reset", MANAGERS),
+    # 404 for everyone unless an operator configured SMTP (tests/recovery/test_email_reset.py).
+    "recovery.forgot": ("GET", lambda c, d: "/forgot", EVERYONE),
     "recovery.reset": ("GET", lambda c, d: f"/reset/{_reset_token(c, d)}", EVERYONE),
     "roster.index": ("GET", lambda c, d: f"/units/{c.unit.id}/roster", MANAGERS),
     "roster.add": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/add", MANAGERS),

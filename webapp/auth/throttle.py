@@ -19,6 +19,8 @@ from ..models.base import as_utc
 
 ACCOUNT_LIMIT = 10
 ADDRESS_LIMIT = 100
+# Self-service reset e-mails asked for from one client address (only with SMTP configured).
+MAIL_LIMIT = 10
 FIRST_BLOCK = timedelta(minutes=1)
 LONGEST_BLOCK = timedelta(hours=1)
 # Failures older than this, with no block running, are forgotten.
@@ -34,7 +36,13 @@ def address_key(address: str | None) -> str:
     return f"address:{(address or 'unknown')[:64]}"
 
 
+def mail_key(address: str | None) -> str:
+    return f"mail:{(address or 'unknown')[:64]}"
+
+
 def _limit(key: str) -> int:
+    if key.startswith("mail:"):
+        return MAIL_LIMIT
     return ACCOUNT_LIMIT if key.startswith("account:") else ADDRESS_LIMIT
 
 

@@ -83,6 +83,18 @@ def issue(session: Session, actor: User, user: User,
     return token, link
 
 
+def issue_by_email(session: Session, email: str) -> tuple[str, PasswordLink] | None:
+    """A reset link the owner of this e-mail login asked for, or None (no such active account,
+    or too many already): the page answers the same either way, so nobody learns which."""
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None or not user.active:
+        return None
+    try:
+        return issue(session, user, user)
+    except DomainError:
+        return None
+
+
 def find(session: Session, token: str) -> PasswordLink | None:
     """The link this token opens, if it is unused, not ended, not expired and its account active."""
     if not token or len(token) > 100:

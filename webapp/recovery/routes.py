@@ -5,22 +5,27 @@ print): the token is not stored, so the page is never cached and cannot be shown
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 
 from ..access import allow, can_reset_password, public, reset_refusal
+from ..auth import throttle
 from ..auth.routes import begin_session
 from ..db import db
 from ..errors import DomainError
 from ..forms import ConfirmForm
 from ..models import LinkPurpose, Membership, PasswordLink, User
 from ..qr import svg as qr_svg
+from ..templating import format_datetime
 from ..urls import external_url
-from . import operations
-from .forms import SetPasswordForm
+from . import mail, operations
+from .forms import ForgotForm, SetPasswordForm
 
 bp = Blueprint("recovery", __name__)
+
+MAIL_SENT = ("Nếu email này là tên đăng nhập của một tài khoản, chúng tôi vừa gửi đường dẫn đặt lại "
+             "mật khẩu tới đó. Hãy mở hộp thư (xem cả mục thư rác); đường dẫn dùng được một lần.")
 
 
 def no_store(body: str, status: int = 200) -> ResponseReturnValue:
@@ -85,3 +90,27 @@ def reset(token: str) -> ResponseReturnValue:
     status = 422 if form.errors else 200
     return no_store(render_template("recovery/reset.html", form=form, link=link, user=link.user,
                                     needs_consent=needs_consent), status)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+def forgot() -> ResponseReturnValue:
+    """Self-service reset by e-mail; the page exists only where an operator configured SMTP."""
+    if not mail.configured():
+        abort(404)
+    form = ForgotForm()
+    if form.validate_on_submit() and form.normalised:
+        key = throttle.mail_key(request.remote_addr)
+        until = throttle.blocked_until(db.session, [key])
+        if until is not None:
+            form.email.errors = [f"Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau {format_datetime(until)}."]
+            return render_template("recovery/forgot.html", form=form), 429
+        throttle.record_failure(db.session, [key])
+        issued = operations.issue_by_email(db.session, form.normalised)
+        if issued is not None:
+            token, link = issued
+            mail.send_reset_link(form.normalised, link.user.full_name,
+                                 external_url("recovery.reset", token=token), link.expires_at)
+        flash(MAIL_SENT, "info")
+        return redirect(url_for("auth.login"))
+    return render_template("recovery/forgot.html", form=form), 422 if form.errors else 200
