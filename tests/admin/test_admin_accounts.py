@@ -189,3 +189,13 @@ def test_account_actions_need_the_csrf_token(csrf_on, admin_client, make_user, d
     assert admin_client.post(f"/admin/accounts/{user.id}/deactivate", data={"csrf_token": token}).status_code == 302
     db_session.refresh(user)
     assert user.active is False
+
+
+def test_the_account_page_shows_its_history(app, cast, login):
+    _log_in(app, cast.member)[0].post("/logout")
+    login(cast.admin).post(f"/admin/accounts/{cast.member.id}/reset")
+    page = login(cast.admin).get(f"/admin/accounts/{cast.member.id}").get_data(as_text=True)
+    assert "Tạo đường dẫn đặt mật khẩu · bởi Quản trị hệ thống" in page
+    assert "Đăng xuất · bởi Trần Thị Bình" in page
+    listing = login(cast.admin).get("/admin/accounts?q=Hiệu trưởng Lê").get_data(as_text=True)
+    assert "Thủ trưởng đơn vị" in listing

@@ -175,3 +175,11 @@ def test_the_roster_offers_the_reset(cast, phone):
 def test_the_login_page_says_what_to_do(client):
     page = client.get("/login").get_data(as_text=True)
     assert "mã QR đặt lại mật khẩu" in page
+
+
+def test_deleting_the_account_removes_its_links(cast, phone, issue_as, db_session):
+    token = issue_as(cast.head, cast.line)
+    member_id = cast.member.id
+    assert phone(cast.member).post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    assert db_session.scalars(select(PasswordLink).where(PasswordLink.user_id == member_id)).all() == []
+    assert phone().get(f"/reset/{token}").status_code == 404

@@ -52,7 +52,7 @@ def account(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     return render_template("admin/account.html", user=user, form=ConfirmForm(),
                            memberships=ops.memberships_of(db.session, user),
-                           history=ops.history_of(db.session, user), labels=ops.EVENT_LABELS)
+                           history=ops.history_of(db.session, user), event_label=ops.event_label)
 
 
 @bp.post("/accounts/<int:user_id>/reset")

@@ -30,13 +30,21 @@ LAST_ADMIN = ("Đây là quản trị viên cuối cùng còn hoạt động. H�
               "khác trước.")
 PHONE_TAKEN = "Số điện thoại này đã là tên đăng nhập của một tài khoản khác."
 EMAIL_TAKEN = "Email này đã là tên đăng nhập của một tài khoản khác."
-# What the account's page calls each audited step.
+# What the account's page calls each audited step (sessions end for several reasons).
 EVENT_LABELS = {
     "account_created": "Tạo tài khoản", "login_changed": "Sửa tên đăng nhập",
     "deactivated": "Khóa tài khoản", "reactivated": "Mở khóa tài khoản",
     "password_link_issued": "Tạo đường dẫn đặt mật khẩu", "password_link_used": "Đặt mật khẩu qua đường dẫn",
-    "sessions_ended": "Đăng xuất trên mọi thiết bị", "grant": "Cấp quyền", "revoke": "Thu hồi quyền",
+    "grant": "Cấp quyền", "revoke": "Thu hồi quyền",
+    "sessions_ended:logout": "Đăng xuất", "sessions_ended:logout_everywhere": "Đăng xuất trên mọi thiết bị",
+    "sessions_ended:password_changed": "Đổi mật khẩu",
+    "sessions_ended:password_link": "Các thiết bị khác được đăng xuất (mật khẩu mới)",
 }
+
+
+def event_label(event: AuditEvent) -> str:
+    return (EVENT_LABELS.get(f"{event.action}:{event.reason}") or EVENT_LABELS.get(event.action)
+            or event.action)
 
 
 @dataclass(frozen=True)
