@@ -183,3 +183,23 @@ def test_deleting_the_account_removes_its_links(cast, phone, issue_as, db_sessio
     assert phone(cast.member).post("/account/delete", data={"password": PASSWORD}).status_code == 302
     assert db_session.scalars(select(PasswordLink).where(PasswordLink.user_id == member_id)).all() == []
     assert phone().get(f"/reset/{token}").status_code == 404
+
+
+def test_only_the_newest_link_works_even_when_two_were_issued_at_once(app, cast, phone, db_session):
+    from webapp.recovery import operations
+
+    with app.app_context():
+        first, _ = operations.issue(db_session, cast.head, cast.member)
+        second, _ = operations.issue(db_session, cast.admin, cast.member)
+    # As if both had been issued in parallel: neither ended the other.
+    db_session.execute(PasswordLink.__table__.update().values(ended_at=None))
+    assert set_password(phone(), first).status_code == 404
+    assert set_password(phone(), second).status_code == 302
+
+
+def test_changing_the_password_ends_an_open_link(cast, phone, issue_as):
+    token = issue_as(cast.head, cast.line)
+    reply = phone(cast.member).post("/account/password", data={
+        "current": PASSWORD, "password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD})
+    assert reply.status_code == 302
+    assert phone().get(f"/reset/{token}").status_code == 404

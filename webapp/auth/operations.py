@@ -210,7 +210,10 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """Set a new password when the current one is right; every other device is logged out."""
     if not user.check_password(current):
         raise DomainError("Mật khẩu hiện tại không đúng.", "current")
+    from ..recovery.operations import end_open_links  # recovery builds on this module
+
     user.set_password(new)
+    end_open_links(session, user)  # a printed reset QR must not outlive the change
     end_all_sessions(session, user, "password_changed")
 
 

@@ -104,7 +104,9 @@ def find(session: Session, token: str) -> PasswordLink | None:
         return None
     if as_utc(link.expires_at) <= utcnow() or not link.user.active:
         return None
-    return link
+    # Two issued at once both survive `end_open_links`: only the newest works (ids only grow).
+    newest = session.scalar(select(func.max(PasswordLink.id)).where(PasswordLink.user_id == link.user_id))
+    return link if newest == link.id else None
 
 
 def use(session: Session, link: PasswordLink, password: str, consent: bool) -> User:
