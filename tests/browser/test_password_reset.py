@@ -54,3 +54,40 @@ def test_the_head_shows_a_qr_and_the_member_sets_a_new_password(new_context, sit
     reply = again.goto(link)
     assert reply is not None and reply.status == 404
     assert "không dùng được nữa" in again.content()
+
+
+def _admin(site) -> int:  # type: ignore[no-untyped-def]
+    from webapp.models import Role, RoleGrant, User
+
+    with site.session() as session:
+        user = User(full_name="Quản trị Sở", phone="0900000098", password_hash="")
+        user.set_password("mat-khau-quan-tri-so")
+        session.add(user)
+        session.flush()
+        session.add(RoleGrant(user=user, role=Role.ADMIN))
+        session.commit()
+        site.ids["admin"] = user.id
+        return user.id
+
+
+def test_the_account_pages_read_well_on_a_phone(new_context, site, helpers):
+    if "admin" not in site.ids:
+        _admin(site)
+    page = new_context(user="admin", bypass_csp=True).new_page()
+    head_id = site.ids["head"]
+    for name, path in [("admin-accounts", "/admin/accounts?q=Ph"), ("admin-account", f"/admin/accounts/{head_id}"),
+                       ("admin-account-new", "/admin/accounts/new"),
+                       ("admin-account-lock", f"/admin/accounts/{head_id}/deactivate"),
+                       ("admin-account-login", f"/admin/accounts/{head_id}/login")]:
+        reply = page.goto(path)
+        assert reply is not None and reply.status == 200, path
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{path} scrolls sideways at 360 px"
+        helpers.screenshot(page, name)
+        assert serious_violations(page) == [], path
+    page.goto("/admin/accounts/new")
+    page.locator("#full_name").fill("Hoàng Văn Mới")
+    page.locator("#contact").fill("0900 000 097")
+    page.get_by_role("button", name="Tạo tài khoản").click()
+    assert page.locator("svg.reset-qr").is_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    helpers.screenshot(page, "admin-account-created")
