@@ -203,3 +203,27 @@ def test_changing_the_password_ends_an_open_link(cast, phone, issue_as):
         "current": PASSWORD, "password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD})
     assert reply.status_code == 302
     assert phone().get(f"/reset/{token}").status_code == 404
+
+
+def test_an_account_never_given_a_password_is_asked_for_consent_whoever_issues(
+        app, cast, phone, issue_as, db_session):
+    from webapp.admin import accounts
+
+    created = accounts.create(db_session, cast.admin, "Mai Văn Mới", "0907111222")
+    line = make_line(db_session, cast, created)
+    token = issue_as(cast.head, line)
+    assert "Thông báo về dữ liệu cá nhân" in phone().get(f"/reset/{token}").get_data(as_text=True)
+    assert set_password(phone(), token).status_code == 422
+    assert set_password(phone(), token, consent="y").status_code == 302
+    db_session.refresh(created)
+    assert created.consent_at is not None
+
+
+def make_line(db_session, cast, user):  # type: ignore[no-untyped-def]
+    from webapp.models import Membership
+
+    line = Membership(unit=cast.unit, year=cast.year, user=user, appendix="IV", contact=user.phone,
+                      full_name=user.full_name)
+    db_session.add(line)
+    db_session.flush()
+    return line

@@ -59,10 +59,9 @@ def account(user_id: int) -> ResponseReturnValue:
 @allow(is_admin)
 def account_reset(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
-    # An account that never had a password gets a set-password link again.
-    purpose = LinkPurpose.SETUP if ops.has_no_password(user) else LinkPurpose.RESET
     try:
-        token, link = recovery.issue(db.session, current_user, user, purpose)
+        # An account that never had a password gets a set-password link again.
+        token, link = recovery.issue(db.session, current_user, user)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for(".account", user_id=user.id))

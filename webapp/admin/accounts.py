@@ -20,10 +20,9 @@ from ..contacts import MAX_LENGTH, normalise_email, normalise_phone
 from ..errors import DomainError
 from ..models import AuditEvent, Membership, Role, RoleGrant, User
 from ..models.people import new_session_secret
-from ..recovery.operations import end_open_links
+from ..recovery.operations import UNSET, end_open_links
 
 PER_PAGE = 50
-UNSET = "!unset$"  # the start of a hash that matches no password: none was ever set
 _PHONE_NOISE = re.compile(r"[\s.\-()+]")
 _DIGITS = re.compile(r"[0-9]+")
 LAST_ADMIN = ("Đây là quản trị viên cuối cùng còn hoạt động. Hãy cấp quyền quản trị cho người "
@@ -166,11 +165,6 @@ def change_login(session: Session, actor: User, user: User, phone: str | None, e
     # Which fields changed, not their values: the audit keeps no more personal data than needed.
     audit.record(session, actor, user, "login_changed", reason=", ".join(changed))
     session.flush()
-
-
-def has_no_password(user: User) -> bool:
-    """Created by an administrator and never given a password by its owner."""
-    return user.password_hash.startswith(UNSET)
 
 
 def _other_active_admins(session: Session, user: User) -> int:

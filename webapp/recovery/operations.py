@@ -37,6 +37,14 @@ USED = "Đường dẫn này đã được dùng."
 TOO_MANY_BY_ISSUER = "Bạn đã tạo quá nhiều đường dẫn đặt lại mật khẩu trong một giờ qua. Vui lòng thử lại sau."
 
 
+UNSET = "!unset$"  # the start of a hash that matches no password: none was ever set
+
+
+def has_no_password(user: User) -> bool:
+    """Created by an administrator and never given a password by its owner."""
+    return user.password_hash.startswith(UNSET)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -70,6 +78,8 @@ def issue(session: Session, actor: User, user: User,
     """A new link for `user`, ending the older ones; returns the token, shown once and never stored."""
     if not user.active:
         raise DomainError(INACTIVE, status=409)
+    if has_no_password(user):
+        purpose = LinkPurpose.SETUP  # whoever issues it, the owner's first password (and consent)
     _check_bounds(session, actor, user)
     end_open_links(session, user)
     token, now = secrets.token_urlsafe(32), utcnow()
