@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from .drives.routes import bp as drives_bp
     from .main.routes import bp as main_bp
     from .pwa.routes import bp as pwa_bp
+    from .recovery.routes import bp as recovery_bp
     from .reports.routes import bp as reports_bp
     from .review.routes import bp as review_bp
     from .roster.routes import bp as roster_bp
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(roster_bp, url_prefix="/units")
     app.register_blueprint(drives_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(recovery_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(api_bp, url_prefix="/api")

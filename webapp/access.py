@@ -109,6 +109,30 @@ def can_view_area(user: User, area: Area) -> bool:
     return signed_in(user) and (user.is_admin or user.aggregates(area))
 
 
+def can_reset_password(user: User, membership: Membership) -> bool:
+    """A one-time reset link for the account on this roster line.
+
+    The unit's heads may give one to a plain member (no role of any kind: a head's or an
+    administrator's account is reset only by an administrator); administrators to anyone.
+    """
+    target = membership.user
+    if not signed_in(user) or target is None:
+        return False
+    if user.is_admin:
+        return True
+    return user.heads(membership.unit) and target.id != user.id and not target.role_grants
+
+
+def reset_refusal(user: User, membership: Membership) -> str | None:
+    """Why a head may not give this reset link (shown on the 403 page)."""
+    if not user.heads(membership.unit):
+        return None
+    if membership.user is None:
+        return "Người này chưa có tài khoản nên không cần đặt lại mật khẩu."
+    return ("Tài khoản này có quyền thủ trưởng, cán bộ tổng hợp hoặc quản trị: chỉ người quản trị "
+            "hệ thống mới tạo được đường dẫn đặt lại mật khẩu cho tài khoản này.")
+
+
 # Refusing ------------------------------------------------------------------------------------
 
 def deny(message: str | None = None) -> NoReturn:

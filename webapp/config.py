@@ -55,15 +55,24 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # How long signed links stay valid, in seconds.
         "MEMBER_QR_MAX_AGE": 7 * 24 * 3600,
         "CERTIFICATE_MAX_AGE": 5 * 365 * 24 * 3600,
+        # A one-time password link (head's or administrator's) works this many hours.
+        "PASSWORD_LINK_HOURS": _count(os.environ.get("CDHT_PASSWORD_LINK_HOURS"), "CDHT_PASSWORD_LINK_HOURS") or 4,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Optional: an SMTP server lets members with an e-mail login reset it themselves.
+        "SMTP_HOST": (os.environ.get("CDHT_SMTP_HOST") or "").strip() or None,
+        "SMTP_PORT": _count(os.environ.get("CDHT_SMTP_PORT"), "CDHT_SMTP_PORT") or 587,
+        "SMTP_STARTTLS": os.environ.get("CDHT_SMTP_STARTTLS", "1") != "0",
+        "SMTP_USER": os.environ.get("CDHT_SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("CDHT_SMTP_PASSWORD") or None,
+        "MAIL_FROM": os.environ.get("CDHT_MAIL_FROM") or None,
     }
 
 
-def _count(value: str | None) -> int:
+def _count(value: str | None, name: str = "CDHT_TRUST_PROXY") -> int:
     try:
         return max(0, int(value or "0"))
     except ValueError:
-        raise ConfigError(f"CDHT_TRUST_PROXY must be a number of proxies (0, 1, 2…), got {value!r}.") from None
+        raise ConfigError(f"{name} must be a whole number (0, 1, 2…), got {value!r}.") from None
 
 
 def check(config: dict[str, Any] | Any) -> None:

@@ -76,6 +76,10 @@ def _invitation(cast: Cast, db_session: Any) -> Any:
     db_session.add(line)
     db_session.flush()
     return line
+def _reset_token(cast: Cast, db_session: Any) -> str:
+    from webapp.recovery import operations
+
+    return operations.issue(db_session, cast.admin, cast.member)[0]
 
 
 def _grant_id(cast: Cast, _db: Any) -> int:
@@ -121,6 +125,10 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
                     REVIEWERS),
     "review.review": ("GET", lambda c, d: f"/review/{c.assessment.id}", REVIEWERS),
     "review.revoke": ("GET", lambda c, d: f"/review/{c.assessment.id}/revoke", REVIEWERS),
+    "recovery.issue_for_member": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/reset", MANAGERS),
+    # 404 for everyone unless an operator configured SMTP (tests/recovery/test_email_reset.py).
+    "recovery.forgot": ("GET", lambda c, d: "/forgot", EVERYONE),
+    "recovery.reset": ("GET", lambda c, d: f"/reset/{_reset_token(c, d)}", EVERYONE),
     "roster.index": ("GET", lambda c, d: f"/units/{c.unit.id}/roster", MANAGERS),
     "roster.add": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/add", MANAGERS),
     "roster.edit": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/{c.line.id}/edit", MANAGERS),
@@ -162,6 +170,13 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "admin.roles": ("GET", lambda c, d: "/admin/roles", ADMIN),
     "admin.role_new": ("GET", lambda c, d: "/admin/roles/new", ADMIN),
     "admin.role_revoke": ("POST", lambda c, d: f"/admin/roles/{_grant_id(c, d)}/revoke", ADMIN),
+    "admin.accounts": ("GET", lambda c, d: "/admin/accounts?q=Tr", ADMIN),
+    "admin.account_new": ("GET", lambda c, d: "/admin/accounts/new", ADMIN),
+    "admin.account": ("GET", lambda c, d: f"/admin/accounts/{c.head.id}", ADMIN),
+    "admin.account_reset": ("POST", lambda c, d: f"/admin/accounts/{c.head.id}/reset", ADMIN),
+    "admin.account_login": ("GET", lambda c, d: f"/admin/accounts/{c.member.id}/login", ADMIN),
+    "admin.account_deactivate": ("GET", lambda c, d: f"/admin/accounts/{c.member.id}/deactivate", ADMIN),
+    "admin.account_reactivate": ("POST", lambda c, d: f"/admin/accounts/{c.member.id}/reactivate", ADMIN),
     "admin.targets": ("GET", lambda c, d: "/admin/targets", ADMIN),
     "admin.target_new": ("GET", lambda c, d: "/admin/targets/new", ADMIN),
     "admin.target_edit": ("GET", lambda c, d: f"/admin/targets/{_target(c, d).id}/edit", ADMIN),

@@ -51,7 +51,14 @@ def test_inactive_user_cannot_log_in(client, db_session, make_user):
     user = make_user("Người Tự Nhận", phone="0907654321")
     user.active = False
     db_session.flush()
-    assert _login(client, "0907654321").status_code == 422
+    # Issue 9: the owner (who knows the password) is told the account is locked.
+    response = _login(client, "0907654321")
+    assert response.status_code == 403
+    assert "Tài khoản này đã bị khóa" in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+    # A wrong password still gets the generic answer: nobody else learns the account is locked.
+    wrong = _login(client, "0907654321", "sai-mat-khau-roi")
+    assert wrong.status_code == 422 and "đã bị khóa" not in wrong.get_data(as_text=True)
 
 
 def test_remember_me_sets_remember_cookie(client, make_user):

@@ -97,3 +97,14 @@ def test_a_right_password_below_the_limit_still_works(client, make_user):
     for _ in range(throttle.ACCOUNT_LIMIT - 1):
         _try(client, user.login_name, WRONG)
     assert _try(client, user.login_name, PASSWORD).status_code == 302
+
+
+def test_typing_the_login_another_way_counts_against_the_same_account(client, make_user, hash_checks):
+    user = make_user(phone="0912345001")
+    spellings = ["0912345001", "0912 345 001", "+84 912 345 001", "0912.345.001", "84912345001"]
+    for number in range(throttle.ACCOUNT_LIMIT):
+        assert _try(client, spellings[number % len(spellings)], WRONG).status_code == 422
+    checked = len(hash_checks)
+    assert _try(client, "+84912345001", PASSWORD).status_code == 429
+    assert len(hash_checks) == checked
+    assert user.phone == "0912345001"

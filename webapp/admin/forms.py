@@ -15,6 +15,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from ..auth.forms import ContactField
+from ..contacts import MAX_LENGTH
 from ..forms import CHOOSE, REQUIRED, BaseForm
 from ..groups import group_choices
 from ..inputs import parse_id
@@ -129,3 +131,16 @@ class TargetForm(BaseForm):
 def _require_choice(field: SelectField) -> None:
     if field.data is None:
         raise ValidationError(CHOOSE)
+
+
+class AccountCreateForm(BaseForm):
+    full_name = StringField("Họ và tên", filters=[_stripped], validators=[
+        DataRequired(REQUIRED), Length(min=2, max=120, message="Họ và tên cần từ 2 đến 120 ký tự.")])
+    contact = ContactField("Số điện thoại hoặc email để đăng nhập")
+
+
+class AccountLoginForm(BaseForm):
+    phone = StringField("Số điện thoại", filters=[_stripped],
+                        validators=[Length(max=MAX_LENGTH, message=f"Tối đa {MAX_LENGTH} ký tự.")])
+    email = StringField("Email", filters=[_stripped],
+                        validators=[Length(max=MAX_LENGTH, message=f"Tối đa {MAX_LENGTH} ký tự.")])

@@ -29,6 +29,7 @@ from ..models import (
     User,
     YearKind,
 )
+from .accounts import refuse_if_last_admin
 
 PERCENT_STEP = Decimal("0.01")
 
@@ -292,10 +293,12 @@ def grant_role(session: Session, actor: User, user: User, role: Role, *,
 def revoke_grant(session: Session, actor: User, role_grant: RoleGrant) -> None:
     """Take a role away; the last administrator cannot be removed."""
     if role_grant.role is Role.ADMIN:
-        admins = session.scalar(select(func.count(RoleGrant.id)).where(RoleGrant.role == Role.ADMIN))
-        if (admins or 0) <= 1:
-            raise DomainError("Không thể thu hồi quyền của quản trị viên cuối cùng. "
-                             "Hãy cấp quyền quản trị cho người khác trước.")
+        # Counted among active accounts: a locked administrator cannot log in to help.
+        try:
+            refuse_if_last_admin(session, role_grant.user)
+        except DomainError:
+            raise DomainError("Không thể thu hồi quyền của quản trị viên cuối cùng còn hoạt động. "
+                              "Hãy cấp quyền quản trị cho người khác trước.") from None
     user = role_grant.user
     audit.record(session, actor, user, "revoke", from_status=role_grant.role.value,
                  reason=_scope_text(role_grant.role, role_grant.unit, role_grant.area))

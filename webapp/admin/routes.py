@@ -358,3 +358,7 @@ def target_delete(target_id: int):
     ops.delete_target(db.session, current_user, target)
     flash("Đã xóa chỉ tiêu.", "success")
     return redirect(url_for(".targets", year=year_id))
+
+
+# Account pages live in their own module on this blueprint.
+from . import account_routes  # noqa: E402,F401

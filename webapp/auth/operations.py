@@ -58,15 +58,25 @@ def register_user(session: Session, full_name: str, contact: str, password: str)
     return user
 
 
+DEACTIVATED_MESSAGE = ("Tài khoản này đã bị khóa nên không đăng nhập được. Nếu bạn cần dùng lại, "
+                       "hãy liên hệ người quản trị hệ thống.")
+
+
 def authenticate(session: Session, contact: str, password: str) -> User | None:
-    """The active user with this phone or email and password, or None."""
+    """The active user with this phone or email and password, or None.
+
+    A locked account with the right password is told so (`DomainError`, 403): only the owner,
+    who knows the password, learns that the account exists and is locked.
+    """
     login = normalise_contact(contact)
     user = session.scalar(select(User).where(_login_filter(login))) if login else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password):
         return None
+    if not user.active:
+        raise DomainError(DEACTIVATED_MESSAGE, status=403)
     return user
 
 
@@ -200,7 +210,10 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """Set a new password when the current one is right; every other device is logged out."""
     if not user.check_password(current):
         raise DomainError("Mật khẩu hiện tại không đúng.", "current")
+    from ..recovery.operations import end_open_links  # recovery builds on this module
+
     user.set_password(new)
+    end_open_links(session, user)  # a printed reset QR must not outlive the change
     end_all_sessions(session, user, "password_changed")
 
 
@@ -213,6 +226,9 @@ def delete_account(session: Session, user: User) -> None:
     Audit events stay without a link to the person: the database sets their actor to NULL when
     the account goes.
     """
+    from ..admin.accounts import refuse_if_last_admin  # admin imports auth: import at use
+
+    refuse_if_last_admin(session, user)
     lines = roster_lines(session, user)
     own = _lines_joined_by(session, user, [m.id for m in lines])
     for membership in lines:

@@ -57,7 +57,8 @@ def _rotate_csrf() -> None:
     g.pop("csrf_token", None)
 
 
-def _begin_session(user: User, remember: bool) -> None:
+def begin_session(user: User, remember: bool) -> None:
+    """Log `user` in on this browser with a fresh CSRF token (login, sign-up, a reset link)."""
     login_user(user, remember=remember)
     _rotate_csrf()
 
@@ -90,7 +91,7 @@ def register() -> ResponseReturnValue:
         except DomainError as error:
             form.contact.errors.append(error.message)
         else:
-            _begin_session(user, remember=bool(form.remember.data))
+            begin_session(user, remember=bool(form.remember.data))
             flash("Đăng ký thành công. Chào mừng bạn!", "success")
             # With no roster line yet, the start page explains how to get on one.
             _announce_matches(match_memberships(db.session, user))
@@ -111,10 +112,14 @@ def login() -> ResponseReturnValue:
         until = throttle.blocked_until(db.session, keys)
         if until is not None:
             return _too_many_attempts(form, until)
-        user = operations.authenticate(db.session, form.contact.data, form.password.data)
+        try:
+            user = operations.authenticate(db.session, form.contact.data, form.password.data)
+        except DomainError as error:
+            return render_template("auth/login.html", form=form, next=_next_url(),
+                                   failed_message=error.message), error.status
         if user is not None:
             throttle.clear(db.session, keys[0])
-            _begin_session(user, remember=bool(form.remember.data))
+            begin_session(user, remember=bool(form.remember.data))
             _announce_matches(match_memberships(db.session, user))
             return _go_on()
         throttle.record_failure(db.session, keys)
@@ -176,7 +181,7 @@ def change_password() -> ResponseReturnValue:
         except DomainError as error:
             form.current.errors.append(error.message)
         else:
-            _begin_session(user, remember=True)  # this phone stays in; every other device is out
+            begin_session(user, remember=True)  # this phone stays in; every other device is out
             flash("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
@@ -214,7 +219,11 @@ def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if current_user.check_password(form.password.data):
-            operations.delete_account(db.session, current_user._get_current_object())
+            try:
+                operations.delete_account(db.session, current_user._get_current_object())
+            except DomainError as error:
+                form.password.errors.append(error.message)
+                return render_template("auth/delete.html", form=form), error.status
             logout_user()
             _rotate_csrf()
             flash("Tài khoản và phiếu tự đánh giá của bạn đã được xóa. Cảm ơn bạn đã tham gia.",

@@ -13,11 +13,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..contacts import normalise_contact
 from ..models import LoginThrottle, utcnow
 from ..models.base import as_utc
 
 ACCOUNT_LIMIT = 10
 ADDRESS_LIMIT = 100
+# Self-service reset e-mails asked for from one client address (only with SMTP configured).
+MAIL_LIMIT = 10
 FIRST_BLOCK = timedelta(minutes=1)
 LONGEST_BLOCK = timedelta(hours=1)
 # Failures older than this, with no block running, are forgotten.
@@ -25,14 +28,21 @@ WINDOW = timedelta(hours=1)
 
 
 def account_key(login: str) -> str:
-    return f"account:{login.strip().lower()[:254]}"
+    """One key per account however the login is typed ("0901 234 567" is "0901234567")."""
+    return f"account:{normalise_contact(login[:254]) or login.strip().lower()[:254]}"
 
 
 def address_key(address: str | None) -> str:
     return f"address:{(address or 'unknown')[:64]}"
 
 
+def mail_key(address: str | None) -> str:
+    return f"mail:{(address or 'unknown')[:64]}"
+
+
 def _limit(key: str) -> int:
+    if key.startswith("mail:"):
+        return MAIL_LIMIT
     return ACCOUNT_LIMIT if key.startswith("account:") else ADDRESS_LIMIT
 
 
