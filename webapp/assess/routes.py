@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ..access import allow, is_invited, is_on_roster_line, owns, signed_in
 from ..assessments import operations
-from ..assessments.progress import choices, live_score, rule_text
+from ..assessments.progress import band_groups, choices, live_score, rule_text
 from ..assessments.queries import ASSESSMENT_PAGE, roster_lines
 from ..db import db
 from ..errors import DomainError
@@ -120,7 +120,7 @@ def _render_form(assessment: Assessment, sheet: AnswerSheet, message: str | None
     page = render_template(
         "assess/form.html", a=assessment, criteria_set=criteria_set, sheet=sheet,
         membership=assessment.membership, live=live, message=message, form=AnswerForm(),
-        answers=assessment.answers_by_index(), choices=choices, S=S,
+        answers=assessment.answers_by_index(), choices=choices, band_groups=band_groups, S=S,
         rule_text=rule_text(criteria_set),
     )
     return page, status

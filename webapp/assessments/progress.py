@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from criteria import CriteriaSet, Index
+from criteria import Band, CriteriaSet, Index
 
 UNANSWERED = "unanswered"
 
@@ -51,6 +51,23 @@ def _choice(index: Index, points: int) -> Choice:
     if band is None:
         return Choice(points, f"{points} điểm", "")
     return Choice(points, band.label, band.description)
+
+
+@dataclass(frozen=True)
+class BandGroup:
+    """A band of a whole-number scale with the numbers a member can tap in it; `band` is None
+    for the allowed numbers no band describes (listed last)."""
+
+    band: Band | None
+    choices: list[Choice]
+
+
+def band_groups(criteria_set: CriteriaSet, index: Index) -> list[BandGroup]:
+    options = choices(criteria_set, index)
+    groups = [BandGroup(band, [c for c in options if band.min <= c.points <= band.max])
+              for band in index.bands]
+    others = [c for c in options if index.band_of(c.points) is None]
+    return [g for g in groups if g.choices] + ([BandGroup(None, others)] if others else [])
 
 
 def unanswered_message(codes: list[str]) -> str:
