@@ -17,6 +17,7 @@ from ..years import all_years, open_years, pick_year
 from . import operations, queries
 from .csvfile import MAX_BYTES, ImportFileError, template_csv
 from .forms import AddMemberForm, ImportConfirmForm, ImportUploadForm, MemberForm
+from .operations import SECTION_LIMIT
 from .xlsxfile import read_upload
 from .xlsxfile import template_xlsx as xlsx_template
 
@@ -36,19 +37,31 @@ def _year_arg() -> int | None:
     return parse_id(request.args.get("year"))
 
 
+SEARCH_LIMIT = 100
+
+
+def _roster_filter() -> queries.RosterFilter:
+    appendix = request.args.get("appendix")
+    return queries.RosterFilter(
+        appendix=appendix if appendix in GROUPS else None,
+        section=(request.args.get("section") or "").strip()[:SECTION_LIMIT] or None,
+        search=(request.args.get("q") or "").strip()[:SEARCH_LIMIT] or None,
+    )
+
+
 @bp.get("/<int:unit_id>/roster")
 @allow(can_manage_unit, load=Unit)
 def index(unit: Unit) -> ResponseReturnValue:
     years = all_years(db.session)
     year = pick_year(years, _year_arg())
-    appendix = request.args.get("appendix") if request.args.get("appendix") in GROUPS else None
-    section = (request.args.get("section") or "").strip() or None
-    context = dict(unit=unit, years=years, year=year, appendix=appendix, section=section,
-                   groups=GROUPS, remove_form=ConfirmForm())
+    wanted = _roster_filter()
+    context = dict(unit=unit, years=years, year=year, wanted=wanted, groups=GROUPS,
+                   remove_form=ConfirmForm())
     if year is not None:
         context.update(
-            lines=queries.lines(db.session, unit, year, appendix, section),
+            page=queries.page(db.session, unit, year, wanted, parse_id(request.args.get("page")) or 1),
             sections=queries.sections(db.session, unit, year),
+            section_counts=queries.section_counts(db.session, unit, year),
             counts=queries.counts(db.session, unit, year),
             statuses=list(AssessmentStatus),
         )
