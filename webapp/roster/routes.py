@@ -1,6 +1,10 @@
 """Routes: a unit's roster for a year ("danh sách"), with CSV import. Heads and admins only."""
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -9,14 +13,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ..access import allow, can_manage_unit
 from ..db import db
 from ..errors import DomainError, fail
-from ..forms import ConfirmForm, offer_years
+from ..forms import SESSION_EXPIRED, ConfirmForm, offer_years
 from ..groups import GROUPS, default_group
-from ..inputs import parse_id
+from ..inputs import BAD_TEXT, has_bad_characters, parse_id
 from ..models import AssessmentStatus, AssessmentYear, Membership, Unit
+from ..text import clean_text
 from ..years import all_years, open_years, pick_year
-from . import operations, queries
+from . import operations, queries, rollover
 from .csvfile import MAX_BYTES, ImportFileError, template_csv
-from .forms import AddMemberForm, ImportConfirmForm, ImportUploadForm, MemberForm
+from .forms import AddMemberForm, ImportConfirmForm, ImportUploadForm, MemberForm, RolloverForm
 from .operations import SECTION_LIMIT
 from .xlsxfile import read_upload
 from .xlsxfile import template_xlsx as xlsx_template
@@ -207,3 +212,103 @@ def import_confirm(unit: Unit) -> ResponseReturnValue:
     except (ImportFileError, DomainError) as error:
         return _import_page(unit, upload, error.message, 422)
     return render_template("roster/import_done.html", unit=unit, year=year, result=result)
+
+
+# Rollover: a year's roster carried into a newer open year, classes moved up.
+
+MAX_MAPPING_ROWS = 500
+
+
+@dataclass
+class _Choice:
+    """The years a rollover page is about, from the query string or the posted form."""
+
+    targets: list[AssessmentYear]
+    target: AssessmentYear | None
+    sources: list[AssessmentYear]
+    source: AssessmentYear | None
+
+
+def _rollover_years(unit: Unit, target_id: int | None, source_id: int | None) -> _Choice:
+    targets = open_years(db.session)
+    target = next((y for y in targets if y.id == target_id), targets[0] if targets else None)
+    sources = rollover.source_years(db.session, unit, target) if target is not None else []
+    source = next((y for y in sources if y.id == source_id), sources[0] if sources else None)
+    return _Choice(targets, target, sources, source)
+
+
+def _posted_rows(rows: list[rollover.MappingRow]) -> tuple[list[rollover.MappingRow], list[str]]:
+    """The head's mapping, row by row over the source roster's classes as they are now."""
+    problems = []
+    for index, row in enumerate(rows):
+        if request.form.get(f"from-{index}", "") != (row.source or ""):
+            raise DomainError("Danh sách của năm nguồn vừa thay đổi. Bảng chuyển lớp đã được lập lại; "
+                              "vui lòng xem lại rồi bấm “Xem trước”.")
+        row.carried = request.form.get(f"keep-{index}") == "1"
+        typed = request.form.get(f"to-{index}", "")
+        if has_bad_characters(typed):
+            problems.append(f"{row.source or 'Chưa ghi lớp'}: {BAD_TEXT}")
+            typed = ""
+        row.target = clean_text(typed)[:SECTION_LIMIT + 1] or None
+        if row.target is not None and len(row.target) > SECTION_LIMIT:
+            problems.append(f"{row.source or 'Chưa ghi lớp'}: tên lớp mới dài quá {SECTION_LIMIT} ký tự")
+            row.carried = False
+    return rows, problems
+
+
+def _mapping(rows: list[rollover.MappingRow]) -> dict[str | None, str | None]:
+    return {row.source: row.target for row in rows if row.carried}
+
+
+def _digest(choice: _Choice, mapping: dict[str | None, str | None]) -> str:
+    """Ties a confirmation to the mapping that was previewed."""
+    assert choice.source is not None and choice.target is not None
+    text = json.dumps([choice.source.id, choice.target.id, sorted(mapping.items(), key=str)])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@bp.route("/<int:unit_id>/roster/rollover", methods=["GET", "POST"])
+@allow(can_manage_unit, load=Unit)
+def rollover_page(unit: Unit) -> ResponseReturnValue:
+    form = RolloverForm()
+    posted = request.method == "POST"
+    choice = _rollover_years(unit, parse_id(form.target_id.data if posted else request.args.get("year")),
+                             parse_id(form.source_id.data if posted else request.args.get("source")))
+    context: dict[str, object] = dict(unit=unit, choice=choice, form=form, plan=None, problems=[])
+    if choice.source is None or choice.target is None:
+        return render_template("roster/rollover.html", rows=[], **context)
+    asked = (parse_id(form.target_id.data), parse_id(form.source_id.data))
+    if posted and asked != (choice.target.id, choice.source.id):
+        return render_template("roster/rollover.html", rows=[], error=(
+            "Năm đã chọn không còn chuyển được (năm đích đã khóa, hoặc năm nguồn không có danh sách "
+            "trước năm đích). Chưa có gì được lưu; vui lòng chọn lại."), **context), 409
+    rows = rollover.default_mapping(db.session, unit, choice.source)[:MAX_MAPPING_ROWS]
+    if not posted:
+        return render_template("roster/rollover.html", rows=rows, **context)
+    if not form.validate_on_submit():
+        return render_template("roster/rollover.html", rows=rows, error=SESSION_EXPIRED, **context), 400
+    try:
+        rows, problems = _posted_rows(rows)
+    except DomainError as error:
+        return render_template("roster/rollover.html", rows=rows, error=error.message, **context), 409
+    mapping = _mapping(rows)
+    context.update(problems=problems)
+    confirming = request.form.get("action") == "confirm" and not problems
+    try:
+        if confirming and form.previewed.data == _digest(choice, mapping):
+            plan = rollover.apply_rollover(db.session, current_user, unit, choice.source, choice.target, mapping)
+            if plan.create:
+                flash(f"Đã chuyển {plan.create} người từ năm {choice.source.label} sang năm "
+                      f"{choice.target.label}; {plan.already} người đã có sẵn, {plan.left_out} người "
+                      "không chuyển.", "success")
+            else:
+                flash(f"Không có ai cần chuyển thêm: {plan.already} người đã có trong danh sách năm "
+                      f"{choice.target.label}.", "info")
+            return redirect(url_for(".index", unit_id=unit.id, year=choice.target.id))
+        plan = rollover.plan_rollover(db.session, unit, choice.source, choice.target, mapping)
+    except DomainError as error:
+        return render_template("roster/rollover.html", rows=rows, error=error.message, **context), 422
+    form.previewed.data = _digest(choice, mapping)
+    # `confirming` here: a confirmation whose mapping was edited after its preview.
+    context.update(plan=plan, changed=confirming)
+    return render_template("roster/rollover.html", rows=rows, **context)
