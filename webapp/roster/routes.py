@@ -207,8 +207,9 @@ def import_confirm(unit: Unit) -> ResponseReturnValue:
             "Chưa có gì được lưu; vui lòng tải tệp lên lại."), 400)
     year = db.get_or_404(AssessmentYear, int(carried.get("y") or 0), "Không tìm thấy năm đánh giá.")
     try:
+        renames = {n for n in map(parse_id, request.form.getlist("rename")) if n is not None}
         result = operations.apply_import(db.session, current_user, unit, year, carried["t"],
-                                         carried.get("g"))
+                                         carried.get("g"), renames)
     except (ImportFileError, DomainError) as error:
         return _import_page(unit, upload, error.message, 422)
     return render_template("roster/import_done.html", unit=unit, year=year, result=result)
