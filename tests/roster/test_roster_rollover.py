@@ -56,7 +56,7 @@ def last_roster(world, years, make_membership):  # type: ignore[no-untyped-def]
 def _form(page: str) -> dict[str, str]:
     """The mapping form as the browser would send it (checked boxes only)."""
     form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
-    form.update(re.findall(r'<input id="to-\d+" name="(to-\d+)" value="([^"]*)"', page))
+    form.update(re.findall(r'<input type="text" id="to-\d+" name="(to-\d+)" value="([^"]*)"', page))
     form.update((name, "1") for name in re.findall(r'name="(keep-\d+)" value="1" checked', page))
     form.pop("csrf_token", None)
     return form
