@@ -85,6 +85,7 @@ def test_rollover_previews_then_creates_once(world, years, last_roster, login, d
     assert re.search(r"<th scope=\"row\">10A1</th>\s*<td>11A1</td>\s*<td>2</td><td>0</td><td>0</td>", text)
     assert re.search(r"<th scope=\"row\">12A1</th>\s*<td><span class=\"muted\">Không chuyển</span></td>\s*"
                      r"<td>0</td><td>0</td><td>1</td>", text)
+    assert "<strong>Lê Thị Cùng Lớp</strong>" in text and "Võ Văn Ra Trường" not in text
     assert _lines(db_session, world.unit, new) == []  # a preview writes nothing
 
     done = client.post(f"/units/{world.unit.id}/roster/rollover", data={**_form(text), "action": "confirm"})
