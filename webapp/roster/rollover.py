@@ -120,15 +120,15 @@ def default_mapping(session: Session, unit: Unit, source: AssessmentYear) -> lis
     for section, people in counts:
         target, carried = promoted(section, top)
         rows.append(MappingRow(section, people, target, carried))
-    return sorted(rows, key=_class_order)
+    return sorted(rows, key=lambda row: _class_order(row.source))
 
 
-def _class_order(row: MappingRow) -> tuple[int, int, str]:
+def _class_order(section: str | None) -> tuple[int, int, str]:
     """Classes by grade then name (9A before 10A), departments after, no class last."""
-    if row.source is None:
+    if section is None:
         return (2, 0, "")
-    grade = _grade(row.source)
-    return (0 if grade is not None else 1, grade or 0, sort_key(row.source))
+    grade = _grade(section)
+    return (0 if grade is not None else 1, grade or 0, sort_key(section))
 
 
 def plan_rollover(session: Session, unit: Unit, source: AssessmentYear, target: AssessmentYear,
@@ -159,7 +159,7 @@ def plan_rollover(session: Session, unit: Unit, source: AssessmentYear, target: 
             plan.lines.append(Membership(unit_id=unit.id, year_id=target.id, full_name=line.full_name,
                                          contact=line.contact, appendix=line.appendix,
                                          section=target_section))
-    plan.rows = sorted(rows.values(), key=lambda r: _class_order(MappingRow(r.source, 0, None)))
+    plan.rows = sorted(rows.values(), key=lambda row: _class_order(row.source))
     plan.by_target = sorted(Counter(line.section for line in plan.lines).items(),
                             key=lambda item: (item[0] is None, sort_key(item[0] or "")))
     return plan
