@@ -163,3 +163,16 @@ def test_an_admin_may_roll_over(world, years, last_roster, login):  # type: igno
     _, new = years
     page = login(world.admin).get(f"/units/{world.unit.id}/roster/rollover?year={new.id}")
     assert page.status_code == 200 and "11A1" in page.get_data(as_text=True)
+
+
+def test_a_mapping_made_on_an_older_class_list_is_refused(world, years, last_roster, login, db_session,  # type: ignore[no-untyped-def]
+                                                          make_membership):
+    _, new = years
+    client = login(world.head)
+    form = _form(client.get(f"/units/{world.unit.id}/roster/rollover?year={new.id}").get_data(as_text=True))
+    make_membership(world.unit, last_roster, appendix="V", section="10A0", full_name="Vào Lớp Sau")
+    response = client.post(f"/units/{world.unit.id}/roster/rollover", data={**form, "action": "preview"})
+    assert response.status_code == 409
+    assert "vừa thay đổi" in response.get_data(as_text=True)
+    assert 'value="10A0"' in response.get_data(as_text=True)  # the table is made again
+    assert _lines(db_session, world.unit, new) == []

@@ -243,7 +243,7 @@ def _posted_rows(rows: list[rollover.MappingRow]) -> tuple[list[rollover.Mapping
     problems = []
     for index, row in enumerate(rows):
         if request.form.get(f"from-{index}", "") != (row.source or ""):
-            raise DomainError("Danh sách của năm nguồn vừa thay đổi. Bảng chuyển lớp đã được lập lại; "
+            raise DomainError("Danh sách của năm được chuyển vừa thay đổi. Bảng chuyển lớp đã được lập lại; "
                               "vui lòng xem lại rồi bấm “Xem trước”.")
         row.carried = request.form.get(f"keep-{index}") == "1"
         typed = request.form.get(f"to-{index}", "")
@@ -281,8 +281,8 @@ def rollover_page(unit: Unit) -> ResponseReturnValue:
     asked = (parse_id(form.target_id.data), parse_id(form.source_id.data))
     if posted and asked != (choice.target.id, choice.source.id):
         return render_template("roster/rollover.html", rows=[], error=(
-            "Năm đã chọn không còn chuyển được (năm đích đã khóa, hoặc năm nguồn không có danh sách "
-            "trước năm đích). Chưa có gì được lưu; vui lòng chọn lại."), **context), 409
+            "Không chuyển được giữa hai năm đã chọn (năm chuyển đến đã khóa, hoặc năm lấy danh sách "
+            "không trước năm đó). Chưa có gì được lưu; vui lòng chọn lại."), **context), 409
     rows = rollover.default_mapping(db.session, unit, choice.source)[:MAX_MAPPING_ROWS]
     if not posted:
         return render_template("roster/rollover.html", rows=rows, **context)
