@@ -143,7 +143,7 @@ def test_rollover_respects_closed_and_earlier_years(world, years, last_roster, d
     response = login(world.head).post(f"/units/{world.unit.id}/roster/rollover", data={
         "source_id": last_roster.id, "target_id": new.id, "from-0": "10A1", "to-0": "11A1", "keep-0": "1",
         "action": "confirm"})
-    assert response.status_code in (200, 409)
+    assert response.status_code == 409 and "Chưa có gì được lưu" in response.get_data(as_text=True)
     assert _lines(db_session, world.unit, new) == []
 
 
@@ -175,4 +175,19 @@ def test_a_mapping_made_on_an_older_class_list_is_refused(world, years, last_ros
     assert response.status_code == 409
     assert "vừa thay đổi" in response.get_data(as_text=True)
     assert 'value="10A0"' in response.get_data(as_text=True)  # the table is made again
+    assert _lines(db_session, world.unit, new) == []
+
+
+def test_a_confirmation_without_its_csrf_token_writes_nothing(world, years, last_roster, login, db_session, app):  # type: ignore[no-untyped-def]
+    _, new = years
+    client = login(world.head)
+    page = client.get(f"/units/{world.unit.id}/roster/rollover?year={new.id}").get_data(as_text=True)
+    preview = client.post(f"/units/{world.unit.id}/roster/rollover", data={**_form(page), "action": "preview"})
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(f"/units/{world.unit.id}/roster/rollover",
+                               data={**_form(preview.get_data(as_text=True)), "action": "confirm"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
     assert _lines(db_session, world.unit, new) == []

@@ -268,48 +268,60 @@ def _digest(choice: _Choice, mapping: dict[str | None, str | None]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _rollover_render(unit: Unit, form: RolloverForm, choice: _Choice, rows: list[rollover.MappingRow],
+                     status: int = 200, **extra: object) -> ResponseReturnValue:
+    context: dict[str, object] = dict(plan=None, problems=[], changed=False, error=None)
+    context.update(extra)
+    return render_template("roster/rollover.html", unit=unit, form=form, choice=choice, rows=rows,
+                           **context), status
+
+
 @bp.route("/<int:unit_id>/roster/rollover", methods=["GET", "POST"])
 @allow(can_manage_unit, load=Unit)
 def rollover_page(unit: Unit) -> ResponseReturnValue:
     form = RolloverForm()
-    posted = request.method == "POST"
-    choice = _rollover_years(unit, parse_id(form.target_id.data if posted else request.args.get("year")),
-                             parse_id(form.source_id.data if posted else request.args.get("source")))
-    context: dict[str, object] = dict(unit=unit, choice=choice, form=form, plan=None, problems=[])
-    if choice.source is None or choice.target is None:
-        return render_template("roster/rollover.html", rows=[], **context)
+    if request.method == "GET":
+        choice = _rollover_years(unit, parse_id(request.args.get("year")), parse_id(request.args.get("source")))
+        rows = rollover.default_mapping(db.session, unit, choice.source) if choice.source else []
+        return _rollover_render(unit, form, choice, rows[:MAX_MAPPING_ROWS])
     asked = (parse_id(form.target_id.data), parse_id(form.source_id.data))
-    if posted and asked != (choice.target.id, choice.source.id):
-        return render_template("roster/rollover.html", rows=[], error=(
-            "Không chuyển được giữa hai năm đã chọn (năm chuyển đến đã khóa, hoặc năm lấy danh sách "
-            "không trước năm đó). Chưa có gì được lưu; vui lòng chọn lại."), **context), 409
-    rows = rollover.default_mapping(db.session, unit, choice.source)[:MAX_MAPPING_ROWS]
-    if not posted:
-        return render_template("roster/rollover.html", rows=rows, **context)
+    choice = _rollover_years(unit, *asked)
     if not form.validate_on_submit():
-        return render_template("roster/rollover.html", rows=rows, error=SESSION_EXPIRED, **context), 400
+        return _rollover_render(unit, form, choice, [], 400, error=SESSION_EXPIRED)
+    if choice.source is None or choice.target is None or asked != (choice.target.id, choice.source.id):
+        return _rollover_render(unit, form, choice, [], 409, error=(
+            "Không chuyển được giữa hai năm đã chọn (năm chuyển đến đã khóa, hoặc năm lấy danh sách "
+            "không trước năm đó). Chưa có gì được lưu; vui lòng chọn lại."))
+    return _rollover_post(unit, form, choice)
+
+
+def _rollover_post(unit: Unit, form: RolloverForm, choice: _Choice) -> ResponseReturnValue:
+    """Preview the posted mapping, or apply it when it is the one last previewed."""
+    assert choice.source is not None and choice.target is not None
+    rows = rollover.default_mapping(db.session, unit, choice.source)[:MAX_MAPPING_ROWS]
     try:
         rows, problems = _posted_rows(rows)
     except DomainError as error:
-        return render_template("roster/rollover.html", rows=rows, error=error.message, **context), 409
+        return _rollover_render(unit, form, choice, rows, 409, error=error.message)
     mapping = _mapping(rows)
-    context.update(problems=problems)
     confirming = request.form.get("action") == "confirm" and not problems
     try:
         if confirming and form.previewed.data == _digest(choice, mapping):
             plan = rollover.apply_rollover(db.session, current_user, unit, choice.source, choice.target, mapping)
-            if plan.create:
-                flash(f"Đã chuyển {plan.create} người từ năm {choice.source.label} sang năm "
-                      f"{choice.target.label}; {plan.already} người đã có sẵn, {plan.left_out} người "
-                      "không chuyển.", "success")
-            else:
-                flash(f"Không có ai cần chuyển thêm: {plan.already} người đã có trong danh sách năm "
-                      f"{choice.target.label}.", "info")
+            _flash_rollover(plan)
             return redirect(url_for(".index", unit_id=unit.id, year=choice.target.id))
         plan = rollover.plan_rollover(db.session, unit, choice.source, choice.target, mapping)
     except DomainError as error:
-        return render_template("roster/rollover.html", rows=rows, error=error.message, **context), 422
+        return _rollover_render(unit, form, choice, rows, 422, error=error.message, problems=problems)
     form.previewed.data = _digest(choice, mapping)
     # `confirming` here: a confirmation whose mapping was edited after its preview.
-    context.update(plan=plan, changed=confirming)
-    return render_template("roster/rollover.html", rows=rows, **context)
+    return _rollover_render(unit, form, choice, rows, plan=plan, problems=problems, changed=confirming)
+
+
+def _flash_rollover(plan: rollover.RolloverPlan) -> None:
+    if plan.create:
+        flash(f"Đã chuyển {plan.create} người từ năm {plan.source.label} sang năm {plan.target.label}; "
+              f"{plan.already} người đã có sẵn, {plan.left_out} người không chuyển.", "success")
+    else:
+        flash(f"Không có ai cần chuyển thêm: {plan.already} người đã có trong danh sách năm "
+              f"{plan.target.label}.", "info")
