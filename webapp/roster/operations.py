@@ -27,7 +27,6 @@ SECTION_LIMIT = 80
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
 # A row that would rename a person who has an account: written only if the head ticks it.
 CONFLICT = "conflict"
-OUTCOMES = (REJECTED, CONFLICT, CREATE, UPDATE, UNCHANGED)  # the order the preview shows them
 
 
 def match_memberships(session: Session, user: User) -> list[Membership]:
