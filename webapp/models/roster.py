@@ -40,8 +40,8 @@ class Membership(Base):
     full_name: Mapped[str] = mapped_column(String(120))
     # Derived from full_name whenever it is set (see `_derive_from_name`): the class-list order
     # and the name without diacritics, so the database sorts, searches and paginates.
-    sort_key: Mapped[str] = mapped_column(String(SORT_KEY_LIMIT), default="")
-    search_name: Mapped[str] = mapped_column(String(120), default="")
+    sort_key: Mapped[str] = mapped_column(String(SORT_KEY_LIMIT), default="", server_default="")
+    search_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     contact: Mapped[str] = mapped_column(String(254))
     appendix: Mapped[str] = mapped_column(String(8))
     # Class ("lớp") for students, department ("phòng, tổ") for staff.
