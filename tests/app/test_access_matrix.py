@@ -139,6 +139,7 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "roster.template_xlsx": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/template.xlsx", MANAGERS),
     "roster.import_upload": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/import", MANAGERS),
     "roster.import_confirm": ("POST", lambda c, d: f"/units/{c.unit.id}/roster/import/confirm", MANAGERS),
+    "roster.rollover_page": ("GET", lambda c, d: f"/units/{c.unit.id}/roster/rollover", MANAGERS),
     "drives.index": ("GET", lambda c, d: f"/units/{c.unit.id}/drives", MANAGERS),
     "drives.create": ("POST", lambda c, d: f"/units/{c.unit.id}/drives", MANAGERS),
     "drives.poster": ("GET", lambda c, d: f"/units/{c.unit.id}/drives/{_drive(c, d).id}/poster", MANAGERS),

@@ -88,6 +88,18 @@ def test_queue_statements_do_not_grow_with_the_rows(login, cast, make_assessment
     assert many <= 8
 
 
+def test_roster_page_statements_do_not_grow_with_the_rows(login, cast, make_assessment, make_membership,
+                                                          statements, db_session):
+    client = login(cast.head)
+    url = f"/units/{cast.unit.id}/roster"
+    client.get(url)
+    few = _measure(statements, lambda: client.get(url, query_string={"q": "tran"}))
+    for n in range(60):
+        make_membership(cast.unit, cast.year, appendix="V", section=f"10A{n % 3}", full_name=f"Trần Văn {n}")
+    make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True, section="10A1")
+    db_session.expire_all()
+    many = _measure(statements, lambda: client.get(url, query_string={"q": "tran", "page": 2}))
+    assert many == few
 @pytest.mark.parametrize("args", ["", "?section=10A2"])
 def test_a_large_queue_lists_classes_or_one_page_in_a_fixed_number_of_statements(
         login, cast, make_assessment, statements, monkeypatch, args):

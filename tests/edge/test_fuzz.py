@@ -112,5 +112,6 @@ def test_roster_add_never_5xx(login, cast, year, name, contact, appendix, sectio
     _ok(client.post(f"/units/{cast.unit.id}/roster/add", data={
         "year_id": year, "full_name": name, "contact": contact, "appendix": appendix, "section": section}))
     _ok(client.get(f"/units/{cast.unit.id}/roster", query_string={"year": year, "appendix": appendix,
-                                                                  "section": section}))
+                                                                  "section": section, "q": name,
+                                                                  "page": contact}))
     _ok(client.get("/reports/", query_string={"year": year, "group": appendix}))

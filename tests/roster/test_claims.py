@@ -228,3 +228,16 @@ def test_a_claimant_who_deletes_the_account_leaves_the_line_free(app, school, db
     assert stranger.post("/account/delete", data={"password": PASSWORD}).status_code == 302
     line = _line(db_session, school.line.id)
     assert line.pending_user_id is None and line.user_id is None
+
+
+def test_a_claim_on_a_later_page_is_announced_and_found_with_one_link(app, school, db_session, login):
+    db_session.add_all(Membership(unit=school.unit, year=school.year, full_name=f"An {n:03d}",
+                                  contact=f"0933{n:06d}", appendix="V") for n in range(60))
+    db_session.flush()
+    _register(app)  # claims "Trần Văn A", whose given name sorts after every "An"
+    head = login(school.head)
+    first = head.get(f"/units/{school.unit.id}/roster?year={school.year.id}").get_data(as_text=True)
+    assert "1 người đăng ký bằng số điện thoại hoặc email" in first and "Xác nhận đúng người<" not in first
+    only = head.get(f"/units/{school.unit.id}/roster?year={school.year.id}&claims=1").get_data(as_text=True)
+    assert f"<strong>{LISTED_NAME}</strong>" in only and "Xác nhận đúng người" in only
+    assert "An 001" not in only

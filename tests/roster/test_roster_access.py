@@ -14,6 +14,8 @@ ROUTES = [
     ("post", "/units/{unit}/roster/import", 422),
     ("post", "/units/{unit}/roster/import/confirm", 400),
     ("get", "/units/{unit}/roster/template.csv", 200),
+    ("get", "/units/{unit}/roster/rollover", 200),
+    ("post", "/units/{unit}/roster/rollover", 400),
 ]
 REFUSED = ["member", "other_member", "other_head", "aggregator", "aggregator_above"]
 
@@ -60,7 +62,8 @@ def test_csrf_is_required_for_roster_changes(world, line, login, app):  # type: 
     try:
         for url in (f"/units/{world.unit.id}/roster/{line.id}/remove",
                     f"/units/{world.unit.id}/roster/add",
-                    f"/units/{world.unit.id}/roster/import/confirm"):
+                    f"/units/{world.unit.id}/roster/import/confirm",
+                    f"/units/{world.unit.id}/roster/rollover"):
             assert client.post(url).status_code == 400, url
     finally:
         app.config["WTF_CSRF_ENABLED"] = False

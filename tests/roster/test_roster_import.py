@@ -85,7 +85,7 @@ def test_reimport_is_all_unchanged_and_creates_no_duplicates(world, login, uploa
 
     page = upload(client, world.unit, world.year, content).get_data(as_text=True)
     preview = operations.preview_import(db_session, world.unit, world.year, content)
-    assert preview.counts == {"create": 0, "update": 0, "unchanged": 2, "rejected": 0}
+    assert preview.counts == {"create": 0, "update": 0, "unchanged": 2, "rejected": 0, "conflict": 0}
     assert "Không có dòng nào cần thêm hoặc cập nhật" in page
     assert 'name="payload"' not in page
     # Confirming the old preview again (a double submit) changes nothing either.

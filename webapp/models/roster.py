@@ -5,8 +5,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..names import SORT_KEY_LIMIT, search_text, sort_key
 from .areas import Unit
 from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
 from .people import User
@@ -39,6 +40,7 @@ class Membership(Base):
         UniqueConstraint("unit_id", "year_id", "contact"),
         UniqueConstraint("unit_id", "year_id", "user_id"),
         Index("ix_membership_unit_year_appendix", "unit_id", "year_id", "appendix"),
+        Index("ix_membership_unit_year_sort_key", "unit_id", "year_id", "sort_key"),
         # Which years have a roster at all (the year a report opens on).
         Index("ix_membership_year", "year_id"),
         NEVER_REUSE_IDS,
@@ -49,6 +51,10 @@ class Membership(Base):
     year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # Derived from full_name whenever it is set (see `_derive_from_name`): the class-list order
+    # and the name without diacritics, so the database sorts, searches and paginates.
+    sort_key: Mapped[str] = mapped_column(String(SORT_KEY_LIMIT), default="", server_default="")
+    search_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     contact: Mapped[str] = mapped_column(String(254))
     appendix: Mapped[str] = mapped_column(String(8))
     # Class ("lớp") for students, department ("phòng, tổ") for staff.
@@ -65,6 +71,12 @@ class Membership(Base):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     pending_user: Mapped[User | None] = relationship(foreign_keys=[pending_user_id])
     assessment: Mapped[Assessment | None] = relationship(back_populates="membership", uselist=False)
+
+    @validates("full_name")
+    def _derive_from_name(self, _key: str, full_name: str) -> str:
+        self.sort_key = sort_key(full_name)
+        self.search_name = search_text(full_name)[:120]
+        return full_name
 
     def __repr__(self) -> str:
         return f"<Membership {self.id} unit={self.unit_id} year={self.year_id}>"

@@ -52,3 +52,12 @@ class ImportConfirmForm(BaseForm):
     """Carries the previewed file back, signed; the server keeps nothing in between."""
 
     payload = HiddenField(validators=[DataRequired()])
+
+
+class RolloverForm(BaseForm):
+    """The class mapping of a roster carried into a new year; its rows are read by the route,
+    one per class of the source roster (`to-N`, `keep-N`, `from-N`)."""
+
+    source_id = HiddenField(validators=[DataRequired()])
+    target_id = HiddenField(validators=[DataRequired()])
+    previewed = HiddenField()

@@ -6,6 +6,7 @@ check the data and raise `DomainError` (with the form field it concerns).
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, or_, select
@@ -25,6 +26,8 @@ NAME_LIMIT = 120
 SECTION_LIMIT = 80
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
+# A row that would rename a person who has an account: written only if the head ticks it.
+CONFLICT = "conflict"
 
 
 def match_memberships(session: Session, user: User) -> list[Membership]:
@@ -142,7 +145,7 @@ class ImportPreview:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {o: len(self.of(o)) for o in (CREATE, UPDATE, UNCHANGED, REJECTED)}
+        return {o: len(self.of(o)) for o in (CREATE, UPDATE, UNCHANGED, REJECTED, CONFLICT)}
 
     @property
     def writes(self) -> int:
@@ -184,11 +187,19 @@ def preview_import(session: Session, unit: Unit, year: AssessmentYear, text: str
 
 def apply_import(
     session: Session, head: User, unit: Unit, year: AssessmentYear, text: str,
-    default_group: str | None = None,
+    default_group: str | None = None, renames: Collection[int] = (),
 ) -> ImportPreview:
-    """Check the file again against the roster as it is now, then create and update its lines."""
+    """Check the file again against the roster as it is now, then create and update its lines.
+
+    A conflict (a new name for a person with an account) is written only when its file line
+    is in `renames`, the rows the head ticked; the others stay as they are.
+    """
     _require_open_year(year)
     preview = preview_import(session, unit, year, text, default_group)
+    for row in preview.of(CONFLICT):
+        if row.line in renames:
+            row.outcome = UPDATE
+            row.changes.append("người quản lý đã chọn đổi tên")
     creating = preview.of(CREATE)
     accounts = _accounts_by_contact(session, [row.contact for row in creating])  # type: ignore[misc]
     for row in creating:
@@ -286,6 +297,8 @@ def _compare(row: ImportRow, membership: Membership | None) -> None:
     section = row.section if row.section is not None else membership.section
     row.changes = _changes(membership, row.full_name, row.appendix, section)  # type: ignore[arg-type]
     row.outcome = UPDATE if row.changes else UNCHANGED
+    if membership.user_id is not None and row.full_name != membership.full_name:
+        row.outcome = CONFLICT
 
 
 def _existing_lines(session: Session, unit: Unit, year: AssessmentYear) -> dict[str, Membership]:

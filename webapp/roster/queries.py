@@ -3,26 +3,92 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Assessment, AssessmentYear, Membership, PendingLink, Unit, shown_status
+from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, PendingLink, Unit, shown_status
+from ..names import search_text
+
+PAGE_SIZE = 50
 
 
-def lines(session: Session, unit: Unit, year: AssessmentYear,
-          appendix: str | None = None, section: str | None = None) -> list[Membership]:
-    """The roster lines with their assessments, by class/department then name."""
-    query = (
-        select(Membership)
-        .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
-        .options(selectinload(Membership.assessment), selectinload(Membership.pending_user))
-        .order_by(Membership.section.nulls_last(), Membership.full_name, Membership.id)
+@dataclass
+class RosterFilter:
+    """What the roster page is asked to show: group, class/department, words typed."""
+
+    appendix: str | None = None
+    section: str | None = None
+    search: str | None = None
+    claims: bool = False  # only the lines whose claim waits for the head
+
+    @property
+    def active(self) -> bool:
+        return bool(self.appendix or self.section or self.search or self.claims)
+
+
+@dataclass
+class Page:
+    lines: list[Membership]
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.number * self.size, self.total)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matches(words: str) -> ColumnElement[bool]:
+    """Every word typed is in the name without diacritics; or the digits are in the phone."""
+    name = and_(*(Membership.search_name.like(f"%{_escaped(w)}%", escape="\\")
+                  for w in search_text(words).split()))
+    digits = "".join(ch for ch in words if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("84"):  # "+84 912 …" as people read it out
+        digits = "0" + digits[2:]
+    if len(digits) >= 3 and not any(ch.isalpha() for ch in words):
+        return or_(name, Membership.contact.like(f"%{digits}%"))
+    if "@" in words:
+        return or_(name, Membership.contact.like(f"%{_escaped(words.strip().lower())}%", escape="\\"))
+    return name
+
+
+def _filtered(unit: Unit, year: AssessmentYear, wanted: RosterFilter) -> Select[Membership]:
+    query = select(Membership).where(Membership.unit_id == unit.id, Membership.year_id == year.id)
+    if wanted.appendix:
+        query = query.where(Membership.appendix == wanted.appendix)
+    if wanted.section:
+        query = query.where(Membership.section == wanted.section)
+    if wanted.search and search_text(wanted.search):
+        query = query.where(_matches(wanted.search))
+    if wanted.claims:
+        query = query.where(Membership.pending_kind == PendingLink.CLAIM)
+    return query
+
+
+def page(session: Session, unit: Unit, year: AssessmentYear, wanted: RosterFilter,
+         number: int = 1, size: int = PAGE_SIZE) -> Page:
+    """One page of the roster lines with their assessments, in class-list order."""
+    query = _filtered(unit, year, wanted)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    number = min(max(number, 1), max(1, -(-total // size)))
+    rows = session.scalars(
+        query.options(selectinload(Membership.assessment), selectinload(Membership.pending_user))
+        .order_by(Membership.sort_key, Membership.id)
+        .limit(size).offset((number - 1) * size)
     )
-    if appendix:
-        query = query.where(Membership.appendix == appendix)
-    if section:
-        query = query.where(Membership.section == section)
-    return list(session.scalars(query))
+    return Page(list(rows), number, total, size)
 
 
 def sections(session: Session, unit: Unit, year: AssessmentYear) -> list[str]:
@@ -67,6 +133,30 @@ def counts(session: Session, unit: Unit, year: AssessmentYear) -> RosterCounts:
     return result
 
 
+@dataclass
+class SectionCount:
+    """One class or department: how many are listed, have an account, have submitted."""
+
+    section: str | None
+    total: int = 0
+    with_account: int = 0
+    submitted: int = 0
+
+
+_SUBMITTED = [s for s in AssessmentStatus if s is not AssessmentStatus.DRAFT]
+
+
+def section_counts(session: Session, unit: Unit, year: AssessmentYear) -> list[SectionCount]:
+    """Per class/department counts for the whole year, by the database; unnamed ones last."""
+    submitted = func.count(Assessment.id).filter(Assessment.status.in_(_SUBMITTED))
+    rows = session.execute(
+        select(Membership.section, func.count(Membership.id), func.count(Membership.user_id), submitted)
+        .outerjoin(Assessment, Assessment.membership_id == Membership.id)
+        .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
+        .group_by(Membership.section)
+        .order_by(Membership.section.nulls_last())
+    )
+    return [SectionCount(section, total, accounts, done) for section, total, accounts, done in rows]
 def claims_waiting(session: Session, unit_ids: list[int]) -> list[tuple[Unit, AssessmentYear, int]]:
     """Per unit and year, the claims its heads have to confirm or refuse (one statement)."""
     if not unit_ids:
