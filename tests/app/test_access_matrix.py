@@ -105,6 +105,8 @@ ACCESS: dict[str, tuple[str, Url, frozenset[str]]] = {
     "drives.create": ("POST", lambda c, d: f"/units/{c.unit.id}/drives", MANAGERS),
     "drives.poster": ("GET", lambda c, d: f"/units/{c.unit.id}/drives/{_drive(c, d).id}/poster", MANAGERS),
     "drives.close": ("POST", lambda c, d: f"/units/{c.unit.id}/drives/{_drive(c, d).id}/close", MANAGERS),
+    "drives.close_confirm": ("GET", lambda c, d: f"/units/{c.unit.id}/drives/{_drive(c, d).id}/close", MANAGERS),
+    "drives.posters": ("GET", lambda c, d: f"/units/{c.unit.id}/drives/posters", MANAGERS),
     "drives.join": ("GET", lambda c, d: "/join/" + tokens.make_token(tokens.DRIVE, _drive(c, d).id), EVERYONE),
     "reports.index": ("GET", lambda c, d: "/reports/", REPORT_USERS),
     "reports.area": ("GET", lambda c, d: f"/reports/areas/{c.ward.id}", AREA_READERS),

@@ -42,9 +42,12 @@ def _drive_of(unit: Unit, drive_id: int) -> Drive:
 
 def _index_page(unit: Unit, form: DriveForm, status: int = 200) -> ResponseReturnValue:
     drives = operations.drives_of(db.session, unit)
+    states = [(d, operations.state_of(d), join_url(d)) for d in drives]
     return render_template(
-        "drives/index.html", unit=unit, form=form, close_form=ConfirmForm(),
-        drives=[(d, operations.state_of(d), join_url(d)) for d in drives],
+        "drives/index.html", unit=unit, form=form, drives=states,
+        joined=operations.joined_counts(db.session, drives),
+        any_open_class=any(state == operations.OPEN and d.section for d, state, _ in states),
+        year_ends=[(y, operations.year_end_local(y)) for y in open_years(db.session)],
         expires_local=operations.expires_local,
     ), status
 
@@ -87,6 +90,30 @@ def poster(unit: Unit, drive_id: int) -> ResponseReturnValue:
         "drives/poster.html", unit=unit, drive=drive, link=link, state=operations.state_of(drive),
         qr=qr.svg(link, label=f"Mã QR tham gia tự đánh giá – {unit.name}", css_class="qr poster-qr"),
         expires_local=operations.expires_local(drive),
+    )
+
+
+@bp.get("/units/<int:unit_id>/drives/posters")
+@allow(can_manage_unit, load=Unit)
+def posters(unit: Unit) -> ResponseReturnValue:
+    """Every open class drive's poster on one page, one A4 sheet each, printed at once."""
+    sheets = []
+    for drive in operations.open_class_drives(db.session, unit):
+        link = join_url(drive)
+        sheets.append((drive, link, qr.svg(link, label=f"Mã QR tham gia tự đánh giá – {drive.section}",
+                                            css_class="qr poster-qr"),
+                       operations.expires_local(drive)))
+    return render_template("drives/posters.html", unit=unit, sheets=sheets)
+
+
+@bp.get("/units/<int:unit_id>/drives/<int:drive_id>/close")
+@allow(can_manage_unit, load=Unit)
+def close_confirm(unit: Unit, drive_id: int) -> ResponseReturnValue:
+    """Say what closing freezes before doing it; the form posts to `close`."""
+    drive = _drive_of(unit, drive_id)
+    return render_template(
+        "drives/close.html", unit=unit, drive=drive, form=ConfirmForm(),
+        state=operations.state_of(drive), joined=operations.joined_counts(db.session, [drive]),
     )
 
 

@@ -43,6 +43,8 @@ class Membership(Base):
     # Class ("lớp") for students, department ("phòng, tổ") for staff.
     section: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The drive ("đợt vận động") through which the person first joined: its "joined" count.
+    drive_id: Mapped[int | None] = mapped_column(ForeignKey("drive.id", ondelete="SET NULL"), index=True)
 
     unit: Mapped[Unit] = relationship()
     year: Mapped[AssessmentYear] = relationship()
