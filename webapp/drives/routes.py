@@ -14,7 +14,7 @@ from ..db import db
 from ..errors import DomainError, fail
 from ..forms import ConfirmForm, offer_years
 from ..groups import default_group, group_label
-from ..models import Drive, Unit
+from ..models import AssessmentYear, Drive, Unit
 from ..urls import external_url
 from ..years import open_years
 from . import operations
@@ -40,14 +40,15 @@ def _drive_of(unit: Unit, drive_id: int) -> Drive:
     return drive
 
 
-def _index_page(unit: Unit, form: DriveForm, status: int = 200) -> ResponseReturnValue:
+def _index_page(unit: Unit, form: DriveForm, years: list[AssessmentYear],
+                status: int = 200) -> ResponseReturnValue:
     drives = operations.drives_of(db.session, unit)
     states = [(d, operations.state_of(d), join_url(d)) for d in drives]
     return render_template(
         "drives/index.html", unit=unit, form=form, drives=states,
         joined=operations.joined_counts(db.session, drives),
         any_open_class=any(state == operations.OPEN and d.section for d, state, _ in states),
-        year_ends=[(y, operations.year_end_local(y)) for y in open_years(db.session)],
+        year_ends=[(year, operations.year_end_local(year)) for year in years],
         expires_local=operations.expires_local,
     ), status
 
@@ -59,7 +60,7 @@ def index(unit: Unit) -> ResponseReturnValue:
     years = open_years(db.session)
     offer_years(form.year_id, years, years[0] if years else None)
     form.appendix.data = default_group(unit)
-    return _index_page(unit, form)
+    return _index_page(unit, form, years)
 
 
 @bp.post("/units/<int:unit_id>/drives")
@@ -78,7 +79,7 @@ def create(unit: Unit) -> ResponseReturnValue:
         else:
             flash("Đã tạo đợt vận động. In áp phích hoặc gửi đường dẫn cho mọi người.", "success")
             return redirect(url_for(".index", unit_id=unit.id, _anchor=f"drive-{drive.id}"))
-    return _index_page(unit, form, 422)
+    return _index_page(unit, form, years, 422)
 
 
 @bp.get("/units/<int:unit_id>/drives/<int:drive_id>/poster")
