@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from .assessments import operations
+from .drives import operations as drive_operations
 from .models import (
     Area,
     AssessmentYear,
@@ -114,8 +115,11 @@ def _create(session: Session) -> None:
     # Two of the three students already confirmed, so the school starts at 2 of 3 (66.7%).
     for line, points in zip(lines[:2], (8, 10), strict=True):
         _confirmed(session, line, principal, points)
+    # Like any new drive, the demo's lasts to the end of its year (a month if that has passed).
     session.add(Drive(unit=school, year=school_year, appendix="V", section="10A1",
-                      expires_at=utcnow() + timedelta(days=30), created_by=principal))
+                      expires_at=max(drive_operations.year_end(school_year),
+                                     utcnow() + timedelta(days=30)),
+                      created_by=principal))
     servant = _user(session, "Đỗ Thị Hạnh", phone="0902000001")
     worker = _user(session, "Huỳnh Văn Tài", phone="0903000001")
     session.add(Membership(unit=office, year=staff_year, user=servant, appendix="IV",

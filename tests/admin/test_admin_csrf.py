@@ -21,7 +21,8 @@ def test_post_without_token_is_refused(csrf_on, admin_client, db_session, make_y
     db_session.expire_all()
     assert year.is_open is True
 
-    page = admin_client.get("/admin/years").get_data(as_text=True)
+    # The years page links to the confirmation page, whose form carries the token.
+    page = admin_client.get(f"/admin/years/{year.id}/close").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = admin_client.post(f"/admin/years/{year.id}/toggle", data={"csrf_token": token})
     assert response.status_code == 302

@@ -20,10 +20,11 @@ def _drives(db_session, unit):  # type: ignore[no-untyped-def]
     return db_session.scalars(select(Drive).where(Drive.unit_id == unit.id).order_by(Drive.id)).all()
 
 
-def test_list_page_has_a_form_defaulting_to_seven_days(people, login):  # type: ignore[no-untyped-def]
+def test_list_page_has_a_form_defaulting_to_the_end_of_the_year(people, login):  # type: ignore[no-untyped-def]
     page = login(people.head).get(f"/units/{people.unit.id}/drives").get_data(as_text=True)
     assert 'type="datetime-local"' in page
-    assert f'value="{_local(timedelta(days=7))[:13]}' in page  # to the hour: the clock may tick
+    assert "Mặc định: 7 ngày" not in page
+    assert f"{people.year.label} đến 23:59 ngày {people.year.ends_on:%d/%m/%Y}" in page
     assert "/join/" in page  # the open drive's link is shown
 
 
@@ -115,6 +116,8 @@ ROUTES = [
     ("post", "/units/{unit}/drives", 422),
     ("get", "/units/{unit}/drives/{drive}/poster", 200),
     ("post", "/units/{unit}/drives/{drive}/close", 302),
+    ("get", "/units/{unit}/drives/{drive}/close", 200),
+    ("get", "/units/{unit}/drives/posters", 200),
 ]
 REFUSED = ["member", "other_member", "other_head", "aggregator", "aggregator_above"]
 

@@ -7,6 +7,7 @@ commits. Who may act is `webapp.access.is_admin`; refusals are `DomainError`s.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,10 @@ from ..contacts import normalise_contact
 from ..errors import DomainError
 from ..models import (
     Area,
+    Assessment,
+    AssessmentStatus,
     AssessmentYear,
+    Membership,
     Role,
     RoleGrant,
     Target,
@@ -219,12 +223,29 @@ def save_unit(session: Session, actor: User, unit: Unit | None, *, code: str, na
 
 # --- Assessment years ---------------------------------------------------------------------
 
+# Hyphen, the Unicode dashes and the minus sign, with any spaces around them.
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+
+
+def normalise_label(label: str) -> str:
+    """One spelling per year: "2027-2028", "2027 - 2028" and "2027—2028" all become "2027–2028"."""
+    return _DASHES.sub("\u2013", " ".join(label.split()))
+
+
+def _require_free_label(session: Session, label: str, year: AssessmentYear | None) -> None:
+    taken = select(AssessmentYear.id).where(AssessmentYear.label == label)
+    if year is not None:
+        taken = taken.where(AssessmentYear.id != year.id)
+    if session.scalar(taken) is not None:
+        raise DomainError(f"Đã có năm đánh giá “{label}”.", "label")
+
+
 def create_year(session: Session, actor: User, *, label: str, kind: YearKind, starts_on: date,
                 ends_on: date) -> AssessmentYear:
     if ends_on <= starts_on:
         raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", "ends_on")
-    if session.scalar(select(AssessmentYear.id).where(AssessmentYear.label == label)) is not None:
-        raise DomainError(f"Đã có năm đánh giá “{label}”.", "label")
+    label = normalise_label(label)
+    _require_free_label(session, label, None)
     year = AssessmentYear(label=label, kind=kind, starts_on=starts_on, ends_on=ends_on,
                           is_open=True)
     session.add(year)
@@ -232,6 +253,31 @@ def create_year(session: Session, actor: User, *, label: str, kind: YearKind, st
     audit.record(session, actor, year, "create", to_status="open", reason=label)
     session.flush()
     return year
+
+
+def update_year(session: Session, actor: User, year: AssessmentYear, *, label: str,
+                kind: YearKind, starts_on: date, ends_on: date) -> AssessmentYear:
+    """Correct a year's label, kind or dates; opening and closing stay separate actions."""
+    if ends_on <= starts_on:
+        raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", "ends_on")
+    label = normalise_label(label)
+    _require_free_label(session, label, year)
+    before = f"{year.label} · {year.kind.value} · {year.starts_on} → {year.ends_on}"
+    year.label, year.kind, year.starts_on, year.ends_on = label, kind, starts_on, ends_on
+    after = f"{label} · {kind.value} · {starts_on} → {ends_on}"
+    if before != after:
+        audit.record(session, actor, year, "update", reason=f"{before} ⇒ {after}")
+    session.flush()
+    return year
+
+
+def year_assessment_counts(session: Session, year: AssessmentYear) -> dict[AssessmentStatus, int]:
+    """How many of the year's assessments are in each status: what closing the year freezes."""
+    rows = session.execute(
+        select(Assessment.status, func.count(Assessment.id)).join(Assessment.membership)
+        .where(Membership.year_id == year.id).group_by(Assessment.status)
+    )
+    return {status: count for status, count in rows}
 
 
 def set_year_open(session: Session, actor: User, year: AssessmentYear, is_open: bool) -> AssessmentYear:
@@ -290,15 +336,25 @@ def grant_role(session: Session, actor: User, user: User, role: Role, *,
     return role_grant
 
 
+LAST_ADMIN = ("Không thể thu hồi quyền của quản trị viên cuối cùng còn hoạt động. "
+              "Hãy cấp quyền quản trị cho người khác trước.")
+
+
+def is_last_admin(session: Session, role_grant: RoleGrant) -> bool:
+    """Counted among active accounts: a locked administrator cannot log in to help."""
+    if role_grant.role is not Role.ADMIN:
+        return False
+    try:
+        refuse_if_last_admin(session, role_grant.user)
+    except DomainError:
+        return True
+    return False
+
+
 def revoke_grant(session: Session, actor: User, role_grant: RoleGrant) -> None:
     """Take a role away; the last administrator cannot be removed."""
-    if role_grant.role is Role.ADMIN:
-        # Counted among active accounts: a locked administrator cannot log in to help.
-        try:
-            refuse_if_last_admin(session, role_grant.user)
-        except DomainError:
-            raise DomainError("Không thể thu hồi quyền của quản trị viên cuối cùng còn hoạt động. "
-                              "Hãy cấp quyền quản trị cho người khác trước.") from None
+    if is_last_admin(session, role_grant):
+        raise DomainError(LAST_ADMIN)
     user = role_grant.user
     audit.record(session, actor, user, "revoke", from_status=role_grant.role.value,
                  reason=_scope_text(role_grant.role, role_grant.unit, role_grant.area))

@@ -17,7 +17,7 @@ from ..db import db
 from ..errors import DomainError
 from ..forms import BaseForm, ConfirmForm
 from ..inputs import parse_id
-from ..models import Area, AssessmentYear, Role, RoleGrant, Target, Unit, UnitKind, YearKind
+from ..models import Area, AssessmentStatus, AssessmentYear, Role, RoleGrant, Target, Unit, UnitKind, YearKind
 from ..years import all_years
 from . import operations as ops
 from .forms import (
@@ -224,20 +224,38 @@ def years():
                            toggle_form=ConfirmForm())
 
 
+def _year_page(year: AssessmentYear | None) -> ResponseReturnValue:
+    data = None
+    if year is not None:
+        data = {"label": year.label, "kind": year.kind.value, "starts_on": year.starts_on,
+                "ends_on": year.ends_on}
+    form = YearForm(data=data)
+    if not form.validate_on_submit():
+        return _invalid("admin/year_form.html", form=form, year=year)
+    values = dict(label=form.label.data, kind=YearKind(form.kind.data),
+                  starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+    try:
+        if year is None:
+            saved = ops.create_year(db.session, current_user, **values)
+        else:
+            saved = ops.update_year(db.session, current_user, year, **values)
+    except DomainError as error:
+        return _refused(form, error, "admin/year_form.html", year=year)
+    verb = "thêm" if year is None else "lưu"
+    flash(f"Đã {verb} năm đánh giá “{saved.label}”.", "success")
+    return redirect(url_for(".years"))
+
+
 @bp.route("/years/new", methods=["GET", "POST"])
 @allow(is_admin)
 def year_new():
-    form = YearForm()
-    if not form.validate_on_submit():
-        return _invalid("admin/year_form.html", form=form)
-    try:
-        year = ops.create_year(db.session, current_user, label=form.label.data,
-                               kind=YearKind(form.kind.data), starts_on=form.starts_on.data,
-                               ends_on=form.ends_on.data)
-    except DomainError as error:
-        return _refused(form, error, "admin/year_form.html")
-    flash(f"Đã thêm năm đánh giá “{year.label}”.", "success")
-    return redirect(url_for(".years"))
+    return _year_page(None)
+
+
+@bp.route("/years/<int:year_id>/edit", methods=["GET", "POST"])
+@allow(is_admin)
+def year_edit(year_id: int):
+    return _year_page(db.get_or_404(AssessmentYear, year_id))
 
 
 @bp.post("/years/<int:year_id>/toggle")
@@ -245,12 +263,37 @@ def year_new():
 def year_toggle(year_id: int):
     year = db.get_or_404(AssessmentYear, year_id)
     ops.set_year_open(db.session, current_user, year, not year.is_open)
+    return _year_flash(year)
+
+
+def _year_flash(year: AssessmentYear) -> ResponseReturnValue:
     if year.is_open:
         flash(f"Đã mở năm đánh giá “{year.label}”: thành viên có thể tự đánh giá.", "success")
     else:
         flash(f"Đã đóng năm đánh giá “{year.label}”: các phiếu của năm này không thay đổi được "
               "nữa.", "success")
     return redirect(url_for(".years"))
+
+
+@bp.get("/years/<int:year_id>/close")
+@allow(is_admin)
+def year_close_confirm(year_id: int):
+    """Say what closing freezes (the year's assessments, by status) before doing it."""
+    year = db.get_or_404(AssessmentYear, year_id)
+    counts = ops.year_assessment_counts(db.session, year)
+    return render_template(
+        "admin/year_close.html", year=year, form=ConfirmForm(), total=sum(counts.values()),
+        counts=[(status, counts[status]) for status in AssessmentStatus if status in counts],
+    )
+
+
+@bp.post("/years/<int:year_id>/close")
+@allow(is_admin)
+def year_close(year_id: int):
+    """Close only: a second press, or a stale page, never reopens the year."""
+    year = db.get_or_404(AssessmentYear, year_id)
+    ops.set_year_open(db.session, current_user, year, False)
+    return _year_flash(year)
 
 
 # --- Roles --------------------------------------------------------------------------------
@@ -286,6 +329,15 @@ def role_new():
         return _refused(form, error, "admin/role_form.html")
     flash(f"Đã cấp quyền {role.label} cho {user.full_name}.", "success")
     return redirect(url_for(".roles"))
+
+
+@bp.get("/roles/<int:grant_id>/revoke")
+@allow(is_admin)
+def role_revoke_confirm(grant_id: int):
+    """Say what the person loses at once before revoking; the form posts to `role_revoke`."""
+    role_grant = db.get_or_404(RoleGrant, grant_id)
+    return render_template("admin/role_revoke.html", grant=role_grant, form=ConfirmForm(),
+                           last_admin=ops.is_last_admin(db.session, role_grant))
 
 
 @bp.post("/roles/<int:grant_id>/revoke")

@@ -1,10 +1,12 @@
 """Business actions on drives ("đợt vận động"): create, close, and a member joining through one."""
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,7 @@ from ..tokens import DRIVE, make_token, read_token
 # The drive's own expiry decides; the signature only has to outlive the longest drive.
 TOKEN_MAX_AGE = 400 * 24 * 3600
 LONGEST_DRIVE = timedelta(days=366)
+TOKEN_LIFETIME = timedelta(seconds=TOKEN_MAX_AGE) - timedelta(days=1)
 
 OPEN, CLOSED, EXPIRED, YEAR_CLOSED = "open", "closed", "expired", "year_closed"
 
@@ -48,6 +51,40 @@ def drives_of(session: Session, unit: Unit) -> list[Drive]:
     ))
 
 
+def open_class_drives(session: Session, unit: Unit) -> list[Drive]:
+    """The unit's open drives for a class or department, by section: one poster each."""
+    now = utcnow()
+    drives = session.scalars(
+        select(Drive).join(Drive.year)
+        .where(Drive.unit_id == unit.id, Drive.section.is_not(None), Drive.closed_at.is_(None),
+               Drive.expires_at > now, AssessmentYear.is_open)
+    )
+    return sorted(drives, key=lambda d: (_section_key(d.section or ""), d.id))
+
+
+def _section_key(section: str) -> tuple[object, ...]:
+    """"9A2" before "10A1": numbers compared as numbers, the rest case-insensitively."""
+    return tuple(int(part) if part.isdigit() else part.casefold()
+                 for part in re.split(r"(\d+)", section))
+
+
+def joined_counts(session: Session, drives: Sequence[Drive]) -> dict[int, int]:
+    """How many roster lines joined through each drive, in one grouped query."""
+    ids = [drive.id for drive in drives]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Membership.drive_id, func.count(Membership.id))
+        .where(Membership.drive_id.in_(ids)).group_by(Membership.drive_id)
+    )
+    return {drive_id: count for drive_id, count in rows if drive_id is not None}
+
+
+def year_end_local(year: AssessmentYear) -> datetime:
+    """The last minute of the year's end date, Vietnam time: a drive's default expiry."""
+    return datetime.combine(year.ends_on, time(23, 59))
+
+
 def state_of(drive: Drive, now: datetime | None = None) -> str:
     """open, closed (by a head), expired, or year_closed (the assessment year was locked)."""
     if drive.closed_at is not None:
@@ -61,9 +98,10 @@ def state_of(drive: Drive, now: datetime | None = None) -> str:
 
 def create_drive(
     session: Session, head: User, unit: Unit, year: AssessmentYear, appendix: str,
-    section: str | None, expires_local: datetime,
+    section: str | None, expires_local: datetime | None = None,
 ) -> Drive:
-    """Open a drive for a group (and optionally a class/department) until `expires_local` (Vietnam time)."""
+    """Open a drive for a group (and optionally a class/department) until `expires_local`
+    (Vietnam time), by default the end of its assessment year, so a printed poster lasts."""
     if not year.is_open:
         raise DomainError(f"Năm đánh giá {year.label} đã khóa.", "year_id")
     if appendix not in GROUPS:
@@ -71,12 +109,7 @@ def create_drive(
     label = clean_text(section) or None
     if label and len(label) > SECTION_LIMIT:
         raise DomainError(f"Tối đa {SECTION_LIMIT} ký tự.", "section")
-    expires_at = expires_local.replace(tzinfo=VIETNAM).astimezone(UTC)
-    now = utcnow()
-    if expires_at <= now:
-        raise DomainError("Thời hạn phải ở sau thời điểm hiện tại.", "expires_at")
-    if expires_at > now + LONGEST_DRIVE:
-        raise DomainError("Một đợt vận động kéo dài tối đa một năm.", "expires_at")
+    expires_at = _expiry(year, expires_local)
     drive = Drive(unit=unit, year=year, appendix=appendix, section=label, expires_at=expires_at,
                   created_by=head)
     session.add(drive)
@@ -85,6 +118,33 @@ def create_drive(
                  reason=f"Phụ lục {appendix}" + (f", {label}" if label else ""))
     session.flush()
     return drive
+
+
+def year_end(year: AssessmentYear) -> datetime:
+    """`year_end_local` as an aware UTC time, as drives store it."""
+    return year_end_local(year).replace(tzinfo=VIETNAM).astimezone(UTC)
+
+
+def _expiry(year: AssessmentYear, expires_local: datetime | None) -> datetime:
+    now = utcnow()
+    if expires_local is None:
+        if year_end(year) <= now:
+            raise DomainError(f"Năm đánh giá {year.label} đã kết thúc ngày "
+                              f"{year.ends_on:%d/%m/%Y}. Vui lòng chọn ngày giờ hết hạn.",
+                              "expires_at")
+        expires_local = year_end_local(year)
+    expires_at = expires_local.replace(tzinfo=VIETNAM).astimezone(UTC)
+    if expires_at <= now:
+        raise DomainError("Thời hạn phải ở sau thời điểm hiện tại.", "expires_at")
+    # Up to the year's end even when it is more than a year away (a year made in advance),
+    # but never beyond what the poster's signed link can carry.
+    latest = min(max(now + LONGEST_DRIVE, year_end(year)), now + TOKEN_LIFETIME)
+    if expires_at > latest:
+        if latest > now + LONGEST_DRIVE:
+            raise DomainError(f"Đợt vận động kéo dài tối đa đến hết năm đánh giá {year.label} "
+                              f"({year.ends_on:%d/%m/%Y}).", "expires_at")
+        raise DomainError("Một đợt vận động kéo dài tối đa một năm.", "expires_at")
+    return expires_at
 
 
 def close_drive(session: Session, head: User, drive: Drive) -> Drive:
@@ -144,6 +204,9 @@ def join(session: Session, user: User, drive: Drive) -> JoinResult:
         )
     elif membership is None:
         membership, created = _new_line(session, user, drive)
+    if membership.drive_id is None:  # counted for the first drive the person joined through
+        membership.drive_id = drive.id
+        session.flush()
     kept = membership.appendix if membership.appendix != drive.appendix else None
     assessment = assessment_operations.start(session, user, membership)
     return JoinResult(membership, assessment, created, kept)
@@ -153,7 +216,7 @@ def _new_line(session: Session, user: User, drive: Drive) -> tuple[Membership, b
     contact = normalise_contact(user.login_name) or user.login_name
     membership = Membership(unit_id=drive.unit_id, year_id=drive.year_id, user=user,
                             full_name=user.full_name, contact=contact, appendix=drive.appendix,
-                            section=drive.section)
+                            section=drive.section, drive_id=drive.id)
     try:
         with session.begin_nested():
             session.add(membership)

@@ -14,7 +14,7 @@ from ..db import db
 from ..errors import DomainError, fail
 from ..forms import ConfirmForm, offer_years
 from ..groups import default_group, group_label
-from ..models import Drive, Unit
+from ..models import AssessmentYear, Drive, Unit
 from ..roster import claims
 from ..urls import external_url
 from ..years import open_years
@@ -41,11 +41,15 @@ def _drive_of(unit: Unit, drive_id: int) -> Drive:
     return drive
 
 
-def _index_page(unit: Unit, form: DriveForm, status: int = 200) -> ResponseReturnValue:
+def _index_page(unit: Unit, form: DriveForm, years: list[AssessmentYear],
+                status: int = 200) -> ResponseReturnValue:
     drives = operations.drives_of(db.session, unit)
+    states = [(d, operations.state_of(d), join_url(d)) for d in drives]
     return render_template(
-        "drives/index.html", unit=unit, form=form, close_form=ConfirmForm(),
-        drives=[(d, operations.state_of(d), join_url(d)) for d in drives],
+        "drives/index.html", unit=unit, form=form, drives=states,
+        joined=operations.joined_counts(db.session, drives),
+        any_open_class=any(state == operations.OPEN and d.section for d, state, _ in states),
+        year_ends=[(year, operations.year_end_local(year)) for year in years],
         expires_local=operations.expires_local,
     ), status
 
@@ -57,7 +61,7 @@ def index(unit: Unit) -> ResponseReturnValue:
     years = open_years(db.session)
     offer_years(form.year_id, years, years[0] if years else None)
     form.appendix.data = default_group(unit)
-    return _index_page(unit, form)
+    return _index_page(unit, form, years)
 
 
 @bp.post("/units/<int:unit_id>/drives")
@@ -76,7 +80,7 @@ def create(unit: Unit) -> ResponseReturnValue:
         else:
             flash("Đã tạo đợt vận động. In áp phích hoặc gửi đường dẫn cho mọi người.", "success")
             return redirect(url_for(".index", unit_id=unit.id, _anchor=f"drive-{drive.id}"))
-    return _index_page(unit, form, 422)
+    return _index_page(unit, form, years, 422)
 
 
 @bp.get("/units/<int:unit_id>/drives/<int:drive_id>/poster")
@@ -88,6 +92,30 @@ def poster(unit: Unit, drive_id: int) -> ResponseReturnValue:
         "drives/poster.html", unit=unit, drive=drive, link=link, state=operations.state_of(drive),
         qr=qr.svg(link, label=f"Mã QR tham gia tự đánh giá – {unit.name}", css_class="qr poster-qr"),
         expires_local=operations.expires_local(drive),
+    )
+
+
+@bp.get("/units/<int:unit_id>/drives/posters")
+@allow(can_manage_unit, load=Unit)
+def posters(unit: Unit) -> ResponseReturnValue:
+    """Every open class drive's poster on one page, one A4 sheet each, printed at once."""
+    sheets = []
+    for drive in operations.open_class_drives(db.session, unit):
+        link = join_url(drive)
+        sheets.append((drive, link, qr.svg(link, label=f"Mã QR tham gia tự đánh giá – {drive.section}",
+                                            css_class="qr poster-qr"),
+                       operations.expires_local(drive)))
+    return render_template("drives/posters.html", unit=unit, sheets=sheets)
+
+
+@bp.get("/units/<int:unit_id>/drives/<int:drive_id>/close")
+@allow(can_manage_unit, load=Unit)
+def close_confirm(unit: Unit, drive_id: int) -> ResponseReturnValue:
+    """Say what closing freezes before doing it; the form posts to `close`."""
+    drive = _drive_of(unit, drive_id)
+    return render_template(
+        "drives/close.html", unit=unit, drive=drive, form=ConfirmForm(),
+        state=operations.state_of(drive), joined=operations.joined_counts(db.session, [drive]),
     )
 
 

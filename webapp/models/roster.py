@@ -65,6 +65,8 @@ class Membership(Base):
     pending_kind: Mapped[PendingLink | None] = mapped_column(str_enum(PendingLink))
     # Refused by the head, or declined by its owner: never proposed for this line again.
     declined_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The drive ("đợt vận động") through which the person first joined: its "joined" count.
+    drive_id: Mapped[int | None] = mapped_column(ForeignKey("drive.id", ondelete="SET NULL"), index=True)
 
     unit: Mapped[Unit] = relationship()
     year: Mapped[AssessmentYear] = relationship()
