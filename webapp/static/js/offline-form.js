@@ -300,6 +300,9 @@ async function afterQueueChange() {
 async function syncQueueState() {
   if (serverClosed) return;
   const waiting = await store.queued(assessmentId);
+  // The status check runs beside this one (pageshow): once it found the form sent, the lock
+  // it set must stay, whatever the local queue says.
+  if (serverClosed) return;
   if (waiting.length && !locked) {
     await flush();
     apply(waiting[waiting.length - 1]); // the screen shows what is about to be sent
