@@ -286,3 +286,21 @@ def test_a_head_on_no_roster_is_not_told_to_join(world, login):
     _member, head, _line = world("IV")
     home = login(head).get("/").get_data(as_text=True)
     assert "Quét mã QR trên áp phích" not in home
+
+
+def test_each_member_sees_only_their_own_picks(world, login, db_session, make_user, make_membership):
+    """The choices' markup is rendered once and reused (`webapp.assess.rendering`): two members
+    of one criteria set, one after the other, still see their own picks and nothing else."""
+    first, _head, line = world("V")
+    second = make_user(full_name="Phạm Văn Cường")
+    other_line = make_membership(line.unit, line.year, user=second, appendix="V")
+    mine = operations.start(db_session, first, line)
+    theirs = operations.start(db_session, second, other_line)
+    operations.save_draft(db_session, first, mine, {"1": 8, "2": 3})
+    operations.save_draft(db_session, second, theirs, {"1": 3})
+    for _ in range(2):
+        page = login(first).get(f"/assess/{mine.id}").get_data(as_text=True)
+        assert checked(page, "1") == "8" and checked(page, "2") == "3" and checked(page, "3") is None
+        assert page.count(" checked") == 2
+        page = login(second).get(f"/assess/{theirs.id}").get_data(as_text=True)
+        assert checked(page, "1") == "3" and checked(page, "2") is None and page.count(" checked") == 1

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ..access import allow, is_invited, is_on_roster_line, owns, signed_in
 from ..assessments import operations
-from ..assessments.progress import band_groups, choices, live_score, rule_text
+from ..assessments.progress import live_score, rule_text
 from ..assessments.queries import ASSESSMENT_PAGE, roster_lines
 from ..db import db
 from ..errors import DomainError
@@ -22,6 +22,7 @@ from ..qr import svg as qr_svg
 from ..roster import claims
 from .forms import AnswerForm, AnswerSheet, read_answers, sheet_of
 from .links import member_qr_url
+from .rendering import criteria_json, index_choices
 
 bp = Blueprint("assess", __name__)
 
@@ -120,7 +121,7 @@ def _render_form(assessment: Assessment, sheet: AnswerSheet, message: str | None
     page = render_template(
         "assess/form.html", a=assessment, criteria_set=criteria_set, sheet=sheet,
         membership=assessment.membership, live=live, message=message, form=AnswerForm(),
-        answers=assessment.answers_by_index(), choices=choices, band_groups=band_groups, S=S,
+        answers=assessment.answers_by_index(), index_choices=index_choices, criteria_json=criteria_json, S=S,
         rule_text=rule_text(criteria_set),
     )
     return page, status
