@@ -95,12 +95,13 @@ def index() -> ResponseReturnValue:
 def queue(unit: Unit) -> ResponseReturnValue:
     """Submitted assessments of one unit waiting for confirmation, oldest first."""
     filters = _filters()
-    appendices, sections = queries.filter_choices(db.session, unit.id)
-    view = queries.queue_view(db.session, unit.id, filters, current_user.id, parse_id(request.args.get("page")))
+    tally = queries.tally(db.session, unit.id, current_user.id)
+    appendices, sections = tally.filter_choices()
+    view = queries.queue_view(db.session, tally, filters, parse_id(request.args.get("page")))
     return render_template(
         "review/queue.html", unit=unit, filters=filters, appendices=appendices, sections=sections,
         view=view, bulk_form=ConfirmForm(), returned=queries.returned(db.session, unit.id, filters),
-        counts=queries.status_counts(db.session, unit.id, filters), statuses=SHOWN_STATUSES,
+        counts=tally.status_counts(filters), statuses=SHOWN_STATUSES,
     )
 
 
