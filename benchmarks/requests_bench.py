@@ -43,6 +43,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from webapp import create_app, criteria_store, migrate  # noqa: E402
 from webapp.db import db  # noqa: E402
+from webapp.security import login_manager  # noqa: E402
 from webapp.models import (  # noqa: E402
     Answer,
     Area,
@@ -78,7 +79,11 @@ def _session_cookie(app, user_id: int, secret: str) -> tuple[str, str]:  # type:
     raw = secrets.token_hex(20)
     serializer = app.session_interface.get_signing_serializer(app)
     cookie_id = f"{user_id}.{secret}.{today_number()}"  # what User.get_id() gives at login
-    cookie = serializer.dumps({"_user_id": cookie_id, "_fresh": True, "csrf_token": raw})
+    # What login_user stores: "_id" ties the session to the client (wrk: 127.0.0.1, no User-Agent);
+    # without it Flask-Login would mark every session stale and re-sign the cookie each response.
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identifier = login_manager._session_identifier_generator()
+    cookie = serializer.dumps({"_user_id": cookie_id, "_fresh": True, "_id": identifier, "csrf_token": raw})
     token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
     return cookie, token
 

@@ -65,8 +65,11 @@ class Database:
     """
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"], busy_ms=app.config.get("SQLITE_BUSY_MS", 5000),
-                             pool_pre_ping=True)
+        url = app.config["DATABASE_URL"]
+        # A server connection can drop (a restart, a proxy's idle timeout): test it as it is
+        # taken from the pool. A SQLite file cannot, so it skips that statement per request.
+        engine = make_engine(url, busy_ms=app.config.get("SQLITE_BUSY_MS", 5000),
+                             pool_pre_ping=not normalise_url(url).startswith("sqlite"))
         app.extensions["cdht_db"] = sessionmaker(bind=engine, expire_on_commit=False)
 
     @staticmethod

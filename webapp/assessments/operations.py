@@ -400,12 +400,20 @@ def _store_self_answers(session: Session, assessment: Assessment, values: Values
 
 
 def _answers_upsert(session: Session) -> Any:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(Answer.__table__)  # type: ignore[arg-type]  # a Table at run time
-    return statement.on_conflict_do_update(
-        index_elements=[Answer.assessment_id, Answer.index_code],
-        set_={"self_value": statement.excluded.self_value, "evidence_note": statement.excluded.evidence_note},
-    )
+    """INSERT … ON CONFLICT DO UPDATE of answers, built once per dialect (it never changes)."""
+    dialect = session.get_bind().dialect.name
+    found = _UPSERTS.get(dialect)
+    if found is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(Answer.__table__)  # type: ignore[arg-type]  # a Table at run time
+        found = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[Answer.assessment_id, Answer.index_code],
+            set_={"self_value": statement.excluded.self_value, "evidence_note": statement.excluded.evidence_note},
+        )
+    return found
+
+
+_UPSERTS: dict[str, Any] = {}
 
 
 def changed_points_message(code: str) -> str:
