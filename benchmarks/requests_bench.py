@@ -43,7 +43,6 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from webapp import create_app, criteria_store, migrate  # noqa: E402
 from webapp.db import db  # noqa: E402
-from webapp.security import login_manager  # noqa: E402
 from webapp.models import (  # noqa: E402
     Answer,
     Area,
@@ -59,6 +58,7 @@ from webapp.models import (  # noqa: E402
     YearKind,
 )
 from webapp.models.people import today_number  # noqa: E402
+from webapp.security import login_manager  # noqa: E402
 
 SECRET = "bench-" + "s" * 40
 EVIDENCE = "Lớp bồi dưỡng hè 2026; câu lạc bộ đọc sách, 2 lần mỗi tháng"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -274,7 +274,8 @@ def tally(session: Session, unit_id: int, viewer_id: int | None = None) -> UnitT
         .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
         .group_by(Membership.appendix, Membership.section)
     )
-    rows = [TallyRow(appendix, section, {shown.value: int(count) for shown, count in zip(SHOWN_STATUSES, counts)},
+    rows = [TallyRow(appendix, section,
+                     {shown.value: int(count) for shown, count in zip(SHOWN_STATUSES, counts, strict=True)},
                      int(waiting_count), int(picked))
             for appendix, section, waiting_count, picked, *counts in session.execute(query)]
     return UnitTally(unit_id, viewer_id, rows)
