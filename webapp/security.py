@@ -87,8 +87,29 @@ def load_user(cookie_id: str) -> User | None:
     max_days = current_app.config["REMEMBER_COOKIE_DURATION"].days
     if not 0 <= today_number() - day <= max_days:
         return None
-    user = db.session.get(User, user_id)
+    user = _user_by_id(user_id)
     if user is None or not user.active or not parts[1] or user.session_secret != parts[1]:
         return None
     user.login_day = day
     return user
+
+
+def _user_by_id(user_id: int) -> User | None:
+    """The user from the session's identity map (a route's load brought it), else one statement
+    that also says whether the user holds any role (`known_roles`)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm.util import identity_key
+
+    from .db import db
+    from .models import User
+    from .models.people import holds_a_role, known_roles
+
+    session = db.session
+    found = session.identity_map.get(identity_key(User, user_id))
+    if found is not None:
+        return found
+    row = session.execute(select(User, holds_a_role()).where(User.id == user_id)).first()
+    if row is None:
+        return None
+    known_roles(row[0], row[1])
+    return row[0]

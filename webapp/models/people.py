@@ -5,8 +5,9 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Exists, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .areas import Area, Unit
@@ -128,3 +129,19 @@ class RoleGrant(Base):
     user: Mapped[User] = relationship(back_populates="role_grants")
     unit: Mapped[Unit | None] = relationship(back_populates="role_grants", lazy="joined")
     area: Mapped[Area | None] = relationship(lazy="joined")
+
+
+def holds_a_role() -> Exists:
+    """A column for a statement that loads `User`: does the user hold any role grant?
+
+    Most people who log in are plain members. Loading the user with this flag lets
+    `known_roles` tell the session the grants are none, so the menus' role checks
+    (`user.role_grants`) cost no statement of their own.
+    """
+    return select(RoleGrant.id).where(RoleGrant.user_id == User.id).exists()
+
+
+def known_roles(user: User, holds_any: bool) -> None:
+    """Record "no grants" on a user loaded with `holds_a_role()` false (see there)."""
+    if not holds_any and "role_grants" not in user.__dict__:
+        set_committed_value(user, "role_grants", [])
