@@ -74,9 +74,7 @@ def load_user(cookie_id: str) -> User | None:
     (not rotated since), issued no longer ago than the remember duration, account active."""
     from flask import current_app
 
-    from .db import db
     from .inputs import parse_natural
-    from .models import User
     from .models.people import today_number
 
     parts = cookie_id.split(".")
