@@ -13,7 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 from flask import abort, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 
 from .db import db
 from .errors import fail
@@ -173,13 +173,17 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
     """
 
     def decorate(view: F) -> F:
+        statement: list[Any] = []  # built on the first request, once the mappers are configured
+
         @wraps(view)
         def guarded(**kwargs: Any) -> Any:
             found: Any = None
             if load is not None:
                 object_id = kwargs.pop(arg or f"{load.__tablename__}_id")  # type: ignore[attr-defined]
+                if not statement:
+                    statement.append(_object_and_user(load, options, for_update))
                 # `user` keeps the prefetched user alive (the session holds it weakly).
-                found, user = _load_with_user(load, object_id, options, for_update)
+                found, user = _load_with_user(statement[0], object_id)
             if not current_user.is_authenticated:
                 deny()
             if load is None:
@@ -198,22 +202,26 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
     return decorate
 
 
-def _load_with_user(model: type, object_id: int, options: Sequence[Any],
-                    for_update: Any) -> tuple[Any, User | None]:
+def _object_and_user(model: type, options: Sequence[Any], for_update: Any) -> Any:
+    """The statement `_load_with_user` runs for one view, with the two ids as parameters."""
+    query: Any = (select(model, User, holds_a_role())
+                  .outerjoin(User, User.id == bindparam("user_id", type_=Integer))
+                  .where(model.id == bindparam("object_id", type_=Integer))  # type: ignore[attr-defined]
+                  .options(*options))
+    return query if for_update is None else query.with_for_update(**for_update)
+
+
+def _load_with_user(statement: Any, object_id: int) -> tuple[Any, User | None]:
     """The object and the logged-in user in one statement; None for what is missing.
 
-    The user lands in the session, so Flask-Login's user loader (`Session.get`) finds it
-    there instead of asking the database again: one statement fewer on every such request;
-    whether the user holds any role comes along (`known_roles`), one more fewer for members.
+    The user lands in the session, so Flask-Login's user loader finds it there instead of
+    asking the database again: one statement fewer on every such request; whether the user
+    holds any role comes along (`known_roles`), one more fewer for members.
     """
     user_id = cookie_user_id(session.get("_user_id"))
     if user_id is None:
         return None, None
-    query: Any = (select(model, User, holds_a_role()).outerjoin(User, User.id == user_id)
-             .where(model.id == object_id).options(*options))  # type: ignore[attr-defined]
-    if for_update is not None:
-        query = query.with_for_update(**for_update)
-    row = db.session.execute(query).unique().first()
+    row = db.session.execute(statement, {"user_id": user_id, "object_id": object_id}).unique().first()
     if row is None:
         return None, None
     found, user, holds_any = row

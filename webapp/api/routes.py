@@ -28,6 +28,9 @@ from .schemas import AnswersSchema, AssessmentSchema, SubmitSchema, SubmittedSch
 bp = Blueprint("api", __name__)
 
 UNPROCESSABLE = "Dữ liệu chưa hợp lệ"
+# Built once: a schema holds no per-request state, and building one cost more than using it.
+ANSWERS, SUBMIT = AnswersSchema(), SubmitSchema()
+ASSESSMENT, SUBMITTED = AssessmentSchema(), SubmittedSchema()
 
 
 @bp.get("/csrf")
@@ -52,7 +55,7 @@ def criteria(key: str) -> ResponseReturnValue:
 @bp.get("/assessments/<int:assessment_id>")
 @allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def assessment(a: Assessment) -> ResponseReturnValue:
-    response = jsonify(AssessmentSchema().dump(a))
+    response = jsonify(ASSESSMENT.dump(a))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -60,7 +63,7 @@ def assessment(a: Assessment) -> ResponseReturnValue:
 @bp.put("/assessments/<int:assessment_id>/draft")
 @allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
 def save_draft(a: Assessment) -> ResponseReturnValue:
-    data = _load(AnswersSchema())
+    data = _load(ANSWERS)
     try:
         operations.save_draft(db.session, current_user, a, data["answers"], data["notes"])
     except DomainError as error:
@@ -72,7 +75,7 @@ def save_draft(a: Assessment) -> ResponseReturnValue:
 @bp.post("/assessments/<int:assessment_id>/submit")
 @allow(owns, load=Assessment, options=ASSESSMENT_PAGE, for_update=FOR_UPDATE)
 def submit(a: Assessment) -> ResponseReturnValue:
-    data = _load(SubmitSchema())
+    data = _load(SUBMIT)
     try:
         operations.submit(db.session, current_user, a, data["answers"], data["notes"], str(data["client_id"]))
     except DomainError as error:
@@ -99,7 +102,7 @@ def _refuse(error: DomainError) -> None:
 
 
 def _submitted(a: Assessment) -> dict[str, Any]:
-    return SubmittedSchema().dump({
+    return SUBMITTED.dump({
         "id": a.id, "self_total": a.self_total, "self_achieved": a.self_achieved,
         "status_url": url_for("assess.status", assessment_id=a.id),
     })

@@ -138,7 +138,12 @@ def holds_a_role() -> Exists:
     `known_roles` tell the session the grants are none, so the menus' role checks
     (`user.role_grants`) cost no statement of their own.
     """
-    return select(RoleGrant.id).where(RoleGrant.user_id == User.id).exists()
+    if not _HOLDS_A_ROLE:
+        _HOLDS_A_ROLE.append(select(RoleGrant.id).where(RoleGrant.user_id == User.id).exists())
+    return _HOLDS_A_ROLE[0]
+
+
+_HOLDS_A_ROLE: list[Exists] = []  # built once: a statement's parts are immutable
 
 
 def known_roles(user: User, holds_any: bool) -> None:
