@@ -142,6 +142,11 @@ def seed(database_url: str, members: int) -> tuple[list[Person], Person, int]:
         session.execute(Assessment.__table__.update().where(Assessment.id.in_(waiting))
                         .values(status=AssessmentStatus.SUBMITTED.value, self_total=80, self_achieved=True))
         session.commit()
+        if engine.dialect.name == "postgresql":
+            # What autovacuum does within a minute of a bulk load; without it, the planner
+            # guesses from an empty table. (SQLite keeps no statistics unless asked.)
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("ANALYZE"))
         people = []
         for phone in phones:
             assessment_id = assessments[lines[ids[phone]]]
