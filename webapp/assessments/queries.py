@@ -16,6 +16,13 @@ ASSESSMENT_PAGE = (
     joinedload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
+# What the JSON API's saves need, and no more (the unit is not shown): the same statement,
+# narrower rows. A save holds SQLite's write lock while it runs, so its cost is everyone's wait.
+ASSESSMENT_SAVE = (
+    _line.joinedload(Membership.year).load_only(AssessmentYear.is_open, AssessmentYear.label),
+    joinedload(Assessment.answers),
+    joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
+)
 # Locks only the assessment's row (PostgreSQL refuses to lock the outer-joined answers).
 FOR_UPDATE = {"of": Assessment}
 
