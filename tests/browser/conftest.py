@@ -217,3 +217,22 @@ def helpers():  # type: ignore[no-untyped-def]
         screenshot = staticmethod(screenshot)
 
     return _Helpers
+
+
+def seed_member(session, full_name: str, phone: str, section: str):  # type: ignore[no-untyped-def]
+    """A new member on the seeded school's roster (group IV), with a draft started: the draft."""
+    from sqlalchemy import select
+
+    from webapp.assessments import operations
+    from webapp.models import Membership, Unit, User
+
+    line = session.scalars(select(Membership).join(Unit).where(Unit.code == "THPT-LQD")).first()
+    user = User(full_name=full_name, phone=phone, password_hash="")
+    user.set_password("mat-khau-thu-nghiem")
+    session.add(user)
+    session.flush()
+    mine = Membership(unit=line.unit, year=line.year, user=user, appendix="IV", contact=user.phone,
+                      full_name=user.full_name, section=section)
+    session.add(mine)
+    session.flush()
+    return operations.start(session, user, mine)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import select
 
 from webapp.assessments import operations
-from webapp.models import Assessment, AssessmentStatus, Membership, Unit, User
+from webapp.models import Assessment, AssessmentStatus, User
 
+from .conftest import seed_member
 from .test_pwa_offline import QUEUE, choose, open_form
 
 EVIDENCE = {"2": "Lớp bồi dưỡng thường xuyên, tháng 7/2026", "3": "Hội thảo chuyên đề của trường, 3 lần"}
@@ -26,16 +26,8 @@ def member(site):  # type: ignore[no-untyped-def]
         number = next(_phones)
         key = f"form{number}"
         with site.session() as session:
-            line = session.scalars(select(Membership).join(Unit).where(Unit.code == "THPT-LQD")).first()
-            user = User(full_name=f"Thành viên {number}", phone=f"0911{number:06d}", password_hash="")
-            user.set_password("mat-khau-thu-nghiem")
-            session.add(user)
-            session.flush()
-            mine = Membership(unit=line.unit, year=line.year, user=user, appendix="IV",
-                              contact=user.phone, full_name=user.full_name, section="Tổ Văn")
-            session.add(mine)
-            session.flush()
-            assessment = operations.start(session, user, mine)
+            assessment = seed_member(session, f"Thành viên {number}", f"0911{number:06d}", "Tổ Văn")
+            user = assessment.membership.user
             if submit or return_comments:
                 operations.submit(session, user, assessment, answers, notes or EVIDENCE)
             elif answers:

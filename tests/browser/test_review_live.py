@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import select
 
 from webapp.assessments import operations
-from webapp.models import Assessment, AssessmentStatus, Membership, Unit, User
+from webapp.models import Assessment, AssessmentStatus
+
+from .conftest import seed_member
 
 EVIDENCE = {"2": "Lớp bồi dưỡng thường xuyên, tháng 7/2026", "3": "Hội thảo chuyên đề của trường, 3 lần"}
 _phones = itertools.count(500)
@@ -20,16 +21,8 @@ def submitted(site):  # type: ignore[no-untyped-def]
     """A new member of the seeded school who submitted 8 points on every index: the id."""
     number = next(_phones)
     with site.session() as session:
-        line = session.scalars(select(Membership).join(Unit).where(Unit.code == "THPT-LQD")).first()
-        user = User(full_name=f"Học viên {number}", phone=f"0912{number:06d}", password_hash="")
-        user.set_password("mat-khau-thu-nghiem")
-        session.add(user)
-        session.flush()
-        mine = Membership(unit=line.unit, year=line.year, user=user, appendix="IV",
-                          contact=user.phone, full_name=user.full_name, section="Tổ Sử")
-        session.add(mine)
-        session.flush()
-        assessment = operations.start(session, user, mine)
+        assessment = seed_member(session, f"Học viên {number}", f"0912{number:06d}", "Tổ Sử")
+        user = assessment.membership.user
         operations.submit(session, user, assessment, {str(code): 8 for code in range(1, 11)}, EVIDENCE)
         session.commit()
         return assessment.id

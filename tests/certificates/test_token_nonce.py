@@ -32,11 +32,17 @@ def _printed_path(login, assessment) -> str:  # type: ignore[no-untyped-def]
     return re.search(r"http://localhost(/verify/[\w.-]+)", page).group(1)
 
 
-def test_the_printed_certificate_carries_the_assessments_nonce(app, db_session, make_assessment, make_unit,
-                                                              make_user, grant, login):
+def _certified(db_session, make_assessment, make_unit, make_user, grant):  # type: ignore[no-untyped-def]
+    """An assessment of its own unit, confirmed by that unit's head."""
     unit = make_unit()
     assessment = make_assessment(unit=unit, submit=True)
     operations.confirm(db_session, _head(make_user, grant, unit), assessment, assessment.version)
+    return assessment
+
+
+def test_the_printed_certificate_carries_the_assessments_nonce(app, db_session, make_assessment, make_unit,
+                                                              make_user, grant, login):
+    assessment = _certified(db_session, make_assessment, make_unit, make_user, grant)
     path = _printed_path(login, assessment)
     with app.test_request_context():
         payload = tokens.read_token(tokens.CERTIFICATE, path.rsplit("/", 1)[1], 3600)
@@ -46,9 +52,7 @@ def test_the_printed_certificate_carries_the_assessments_nonce(app, db_session, 
 
 def test_another_nonce_or_a_deleted_assessment_is_not_valid(app, db_session, make_assessment, make_unit,
                                                             make_user, grant, login):
-    unit = make_unit()
-    assessment = make_assessment(unit=unit, submit=True)
-    operations.confirm(db_session, _head(make_user, grant, unit), assessment, assessment.version)
+    assessment = _certified(db_session, make_assessment, make_unit, make_user, grant)
     path = _printed_path(login, assessment)
     with app.test_request_context():
         forged = "/verify/" + tokens.make_token(tokens.CERTIFICATE, [assessment.id, "0" * 16])
@@ -65,9 +69,7 @@ def test_an_old_bare_id_token_never_opens_a_later_assessment(app, db_session, ma
                                                              make_user, grant):
     """A token printed before nonces named only an id: an assessment created after it was
     signed (one that could have inherited the id) is not what it names."""
-    unit = make_unit()
-    later = make_assessment(unit=unit, submit=True)
-    operations.confirm(db_session, _head(make_user, grant, unit), later, later.version)
+    later = _certified(db_session, make_assessment, make_unit, make_user, grant)
     with app.test_request_context():
         old = "/verify/" + tokens.make_token(tokens.CERTIFICATE, later.id)
     assert app.test_client().get(old).status_code == 200  # signed after it existed: still good

@@ -88,8 +88,9 @@ class DeleteAccountForm(BaseForm):
     )
 
 
-class ChangePasswordForm(BaseForm):
-    current = PasswordField("Mật khẩu hiện tại", validators=[InputRequired("Vui lòng nhập mật khẩu hiện tại.")])
+class NewPasswordForm(BaseForm):
+    """A new password typed twice, under the password rules (change, reset, set-password link)."""
+
     password = PasswordField("Mật khẩu mới", validators=[InputRequired("Vui lòng đặt mật khẩu mới."),
                                                          allowed_password])
     password_repeat = PasswordField(
@@ -97,3 +98,7 @@ class ChangePasswordForm(BaseForm):
         validators=[InputRequired("Vui lòng nhập lại mật khẩu mới."),
                     EqualTo("password", message="Hai lần nhập mật khẩu không giống nhau.")],
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField("Mật khẩu hiện tại", validators=[InputRequired("Vui lòng nhập mật khẩu hiện tại.")])

@@ -1,22 +1,15 @@
 """Forms of recovery: the new password twice behind a one-time link; the e-mail for a self-service link."""
 from __future__ import annotations
 
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, ValidationError
+from wtforms import BooleanField, StringField
+from wtforms.validators import ValidationError
 
-from ..auth.forms import EMAIL_MESSAGE, allowed_password
+from ..auth.forms import EMAIL_MESSAGE, NewPasswordForm
 from ..contacts import MAX_LENGTH, normalise_email
 from ..forms import BaseForm
 
 
-class SetPasswordForm(BaseForm):
-    password = PasswordField("Mật khẩu mới", validators=[InputRequired("Vui lòng đặt mật khẩu mới."),
-                                                         allowed_password])
-    password_repeat = PasswordField(
-        "Nhập lại mật khẩu mới",
-        validators=[InputRequired("Vui lòng nhập lại mật khẩu mới."),
-                    EqualTo("password", message="Hai lần nhập mật khẩu không giống nhau.")],
-    )
+class SetPasswordForm(NewPasswordForm):
     consent = BooleanField(
         "Tôi đã đọc thông báo trên và đồng ý cho lưu, xử lý dữ liệu cá nhân của tôi như vậy.")
     remember = BooleanField("Ghi nhớ đăng nhập trên máy này", default=True)
