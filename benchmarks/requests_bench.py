@@ -16,7 +16,8 @@ drafts finds its assessment already sent), 5xx and the ratio to hello. Targets
 (issue 12): no response >= 500, each request at least 10% of hello's throughput, p95 < 150 ms.
 
     python benchmarks/requests_bench.py [--pg postgresql://postgres@127.0.0.1:5432/bench]
-        [--members 5000] [--seconds 10] [--connections 50]
+        [--members 5000] [--seconds 10] [--connections 50] [--workers N] [--threads T]
+        [--requests draft,submit,form,queue]
 """
 from __future__ import annotations
 
@@ -309,7 +310,7 @@ def bench(database_url: str, label: str, args: argparse.Namespace) -> None:
         try:
             print(f"{'request':<14}{'req/s':>9}{'hello':>9}{'ratio':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
                   f"{'>=400':>7}{'409':>7}{'5xx':>7}")
-            for kind in ("draft", "submit", "form", "queue"):
+            for kind in args.requests.split(","):
                 pool = folder / f"{kind}.tsv"
                 pool.write_text("".join(f"{p.assessment_id}\t{p.cookie}\t{p.token}\n" for p in pools[kind]))
                 hello = run_wrk(hello_port, "hello", pool, unit_id, args.seconds, args.connections, script)
@@ -334,6 +335,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--requests", default="draft,submit,form,queue", help="which, comma-separated")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
