@@ -6,6 +6,8 @@ committed once at the end when the response is a success and rolled back otherwi
 """
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -44,8 +46,39 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get(WRITE_LOCK)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get(WRITE_LOCK):
+            _begin_immediate(connection, busy_ms)
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+# How often a writer asks again for SQLite's write lock while another holds it.
+LOCK_POLL_SECONDS = 0.002
+
+
+def _begin_immediate(connection: Any, busy_ms: int) -> None:
+    """BEGIN IMMEDIATE, asking again every 2 ms until the busy timeout has passed.
+
+    SQLite's own busy handler sleeps longer after each miss (up to 100 ms), so under a steady
+    stream of writers a request that has waited a while sleeps through every release and loses
+    the lock to newcomers, until its timeout ends in a 503. Asking at one short interval gives
+    every waiter the same chance, and the lock is never left idle for long.
+    """
+    raw = connection.connection.dbapi_connection
+    deadline = time.monotonic() + busy_ms / 1000
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    break
+            time.sleep(LOCK_POLL_SECONDS)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the last try fails as SQLAlchemy reports it
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
 
 
 def make_engine(url: str, busy_ms: int = 5000, **kwargs: Any) -> Engine:
