@@ -233,3 +233,12 @@ def test_csrf_enforced_on_delete(app, login, db_session, make_user, monkeypatch)
     assert response.status_code == 302
     db_session.expire_all()
     assert db_session.get(User, member_id) is None
+
+
+def test_the_export_names_a_confirmation_as_the_pages_do(login, make_assessment, make_user, grant, db_session):
+    assessment = make_assessment(submit=True)
+    head = make_user()
+    grant(head, Role.UNIT_HEAD, unit=assessment.membership.unit)
+    assess_ops.confirm(db_session, head, assessment, assessment.version)
+    data = json.loads(login(assessment.membership.user).get("/account/export").get_data(as_text=True))
+    assert data["memberships"][0]["assessment"]["status_label"] == "Xác nhận đạt"

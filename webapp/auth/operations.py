@@ -157,7 +157,7 @@ def _assessment_data(assessment: Assessment, user: User, events: list[AuditEvent
     return {
         "criteria_version": assessment.criteria_version.key,
         "status": assessment.status.value,
-        "status_label": assessment.status.label,
+        "status_label": assessment.status_label,  # "Xác nhận đạt" or "Xác nhận chưa đạt", as shown
         "self_total": assessment.self_total,
         "self_achieved": assessment.self_achieved,
         "self_result": assessment.self_result,
