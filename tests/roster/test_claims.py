@@ -241,3 +241,12 @@ def test_a_claim_on_a_later_page_is_announced_and_found_with_one_link(app, schoo
     only = head.get(f"/units/{school.unit.id}/roster?year={school.year.id}&claims=1").get_data(as_text=True)
     assert f"<strong>{LISTED_NAME}</strong>" in only and "Xác nhận đúng người" in only
     assert "An 001" not in only
+
+
+def test_a_pending_claim_is_in_the_claimants_data_export_without_the_listed_name(app, school):
+    stranger = _register(app)
+    text = stranger.get("/account/export").get_data(as_text=True)
+    [pending] = json.loads(text)["pending_links"]
+    assert pending == {"unit": {"code": school.unit.code, "name": "Trường THPT Nguyễn Du"},
+                       "year": "Năm học 2026–2027", "kind": "claim", "kind_label": "Chờ xác nhận đúng người"}
+    assert LISTED_NAME not in text

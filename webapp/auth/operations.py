@@ -21,6 +21,7 @@ from ..groups import group_label
 from ..models import Assessment, AuditEvent, Membership, User, utcnow
 from ..models.base import as_utc
 from ..models.people import new_session_secret
+from ..roster import claims
 
 DUPLICATE_MESSAGE = (
     "Số điện thoại hoặc email này đã có tài khoản. Hãy đăng nhập, hoặc dùng số/email khác."
@@ -134,6 +135,13 @@ def export_member_data(session: Session, user: User) -> dict[str, Any]:
         "memberships": [
             _membership_data(m, user, events.get(m.assessment.id, []) if m.assessment else [])
             for m in memberships
+        ],
+        # A claim waiting for the head, or a head's invitation waiting for the member: the unit
+        # and year only, as the start page shows them (a claimed line's name may be another's).
+        "pending_links": [
+            {"unit": {"code": line.unit.code, "name": line.unit.name}, "year": line.year.label,
+             "kind": line.pending_kind.value, "kind_label": line.pending_kind.label}
+            for line in claims.proposals_for(session, user) if line.pending_kind is not None
         ],
     }
 
