@@ -31,7 +31,14 @@ def normalise_url(url: str) -> str:
 
 
 def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
-    """WAL, foreign keys, a busy timeout, and real transactions (so savepoints work)."""
+    """WAL, foreign keys, a busy timeout, and real transactions (so savepoints work).
+
+    `synchronous=NORMAL` is WAL's recommended level: a commit no longer waits for the disk
+    (an fsync took 2.5 ms here, longer than the rest of a draft save, while every other
+    writer waited for the lock). A killed server loses nothing; only a power cut or an
+    operating-system crash can undo the last commits before the next checkpoint, and the
+    file is never corrupted. PostgreSQL, the production database, is unaffected.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,6 +49,7 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -76,6 +76,8 @@ def test_sqlite_runs_with_wal_and_foreign_keys(app, db_session):
         pytest.skip("SQLite pragmas only apply to the embedded database")
     assert db_session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert db_session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    # NORMAL (1): commits do not wait for fsync while writers queue for the lock.
+    assert db_session.execute(text("PRAGMA synchronous")).scalar() == 1
 
 
 def test_migrations_match_the_models(db_session):
