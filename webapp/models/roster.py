@@ -41,6 +41,8 @@ class Membership(Base):
         UniqueConstraint("unit_id", "year_id", "user_id"),
         Index("ix_membership_unit_year_appendix", "unit_id", "year_id", "appendix"),
         Index("ix_membership_unit_year_sort_key", "unit_id", "year_id", "sort_key"),
+        # The head's tally (`review.queries.tally`): read from the index alone, already grouped.
+        Index("ix_membership_unit_group_section", "unit_id", "appendix", "section", "year_id", "user_id"),
         # Which years have a roster at all (the year a report opens on).
         Index("ix_membership_year", "year_id"),
         NEVER_REUSE_IDS,
