@@ -204,7 +204,7 @@ def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form
                            form.comments(criteria_set), below_title_ok=action == "confirm_below")
     elif action == "return":
         operations.return_for_correction(db.session, head, assessment, version, form.comments(criteria_set),
-                                         form.reason.data)
+                                         form.reason.data, form.head_values(criteria_set))
     else:
         operations.reject(db.session, head, assessment, version, form.reason.data or "")
 
