@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from ..models import (
     Unit,
     User,
     shown_status,
+    shown_status_condition,
 )
 from ..models.assessments import CONFIRMED_ACHIEVED, CONFIRMED_NOT_ACHIEVED
 
@@ -248,14 +248,6 @@ class UnitTally:
         return [SectionCount(section, *waiting[section]) for section in ordered]
 
 
-def _shown_status_condition(shown: str) -> Any:
-    if shown == CONFIRMED_ACHIEVED.value:
-        return and_(Assessment.status == S.CONFIRMED, Assessment.confirmed_achieved.is_(True))
-    if shown == CONFIRMED_NOT_ACHIEVED.value:
-        return and_(Assessment.status == S.CONFIRMED, Assessment.confirmed_achieved.is_not(True))
-    return Assessment.status == S(shown)
-
-
 def tally(session: Session, unit_id: int, viewer_id: int | None = None) -> UnitTally:
     """Count the unit's open-year roster lines (see `UnitTally`) in one statement.
 
@@ -265,7 +257,7 @@ def tally(session: Session, unit_id: int, viewer_id: int | None = None) -> UnitT
     waiting = Assessment.status == S.SUBMITTED
     if viewer_id is not None:
         waiting = and_(waiting, or_(Membership.user_id.is_(None), Membership.user_id != viewer_id))
-    counted = [func.count(case((_shown_status_condition(shown.value), 1))) for shown in SHOWN_STATUSES]
+    counted = [func.count(case((shown_status_condition(shown.value), 1))) for shown in SHOWN_STATUSES]
     query = (
         select(Membership.appendix, Membership.section, func.count(case((waiting, 1))),
                func.count(case((and_(waiting, Assessment.self_achieved.is_(True)), 1))), *counted)
