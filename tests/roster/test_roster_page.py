@@ -109,7 +109,7 @@ def test_status_counts_are_links_to_the_people_counted(world, login, make_member
     reached = make_assessment(unit=world.unit, year=world.year, user=person("Lê Văn Đạt"), section="10A2",
                               submit=True)
     make_assessment(unit=world.unit, year=world.year, user=person("Phan Thị Chờ"), section="10A2",
-                              submit=True)
+                    submit=True)
     operations.confirm(db_session, world.head, reached, reached.version)
     make_membership(world.unit, world.year, full_name="Hà Văn Chưa", section="10A2")
     client = login(world.head)
