@@ -80,3 +80,51 @@ def test_the_live_total_follows_the_heads_points_and_warns_below_the_title(new_c
     stored = _stored(site, submitted)
     assert stored.status is AssessmentStatus.CONFIRMED and stored.confirmed_achieved is False
     assert stored.head_total == 72
+
+
+def _submitted_in(site, section: str, names: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
+    ids = []
+    with site.session() as session:
+        for name in names:
+            number = next(_phones)
+            assessment = seed_member(session, name, f"0912{number:06d}", section)
+            operations.submit(session, assessment.membership.user, assessment,
+                              {str(code): 8 for code in range(1, 11)}, EVIDENCE)
+            ids.append(assessment.id)
+        session.commit()
+    return ids
+
+
+def test_the_next_member_opens_without_a_full_reload(new_context, site, helpers):
+    first, second = _submitted_in(site, "Tổ Địa", ["Đinh Văn Một", "Đoàn Thị Hai"])
+    page = new_context(user="head").new_page()
+    page.goto(f"/review/{first}?section=Tổ Địa")
+    page.evaluate("window.__sameDocument = true")
+
+    with page.expect_navigation():  # the address changes through the History API
+        page.locator("[data-confirm-button]").click()
+    page.wait_for_function(f"() => location.pathname === '/review/{second}'")
+    assert page.locator("h1").inner_text() == "Đoàn Thị Hai"
+    assert "Đã xác nhận phiếu của Đinh Văn Một." in page.locator(".flash").first.inner_text()
+    assert page.evaluate("window.__sameDocument") is True  # no reload
+    assert _stored(site, first).status is AssessmentStatus.CONFIRMED
+    # The new form is live: its total follows the points, and "Xác nhận" stays on the screen.
+    page.select_option("#points_4", "0")
+    assert page.locator('#review-live [data-live="total"]').inner_text() == "72"
+    page.select_option("#points_4", "8")
+    box = page.locator("[data-confirm-button]").bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800
+    helpers.screenshot(page, "review-next-in-place")
+
+    page.locator("[data-confirm-button]").click()  # the last of the class: back to the queue
+    page.wait_for_function("() => location.pathname.endsWith('/queue')")
+    assert page.locator("h1").inner_text() == "Phiếu chờ xác nhận"
+    assert "Đã xác nhận phiếu của Đoàn Thị Hai." in page.locator(".flash").first.inner_text()
+    assert page.evaluate("window.__sameDocument") is True
+    assert _stored(site, second).status is AssessmentStatus.CONFIRMED
+
+    page.go_back()  # Back shows the form confirmed a moment ago, read-only
+    page.wait_for_function(f"() => location.pathname === '/review/{second}'")
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Đoàn Thị Hai'")
+    assert page.locator("[data-confirm-button]").count() == 0
+    assert "Phiếu đã được xác nhận." in page.locator("#main").inner_text()

@@ -119,3 +119,18 @@ def test_unit_page_links_the_printable_summary(seed, head):
     unit, year = seed.units["U_W1A"], seed.year
     html = page(head, f"/reports/units/{unit.id}?year={year.id}")
     assert f'href="/reports/units/{unit.id}/summary?year={year.id}"' in html
+
+
+def test_lists_and_the_printed_summary_follow_class_list_order(seed, head, make_membership, db_session):
+    """By given name, Vietnamese letters: "Đặng Văn An" before "Võ Thị Bình" (code points put
+    "Võ" first, as on the rosters before their sort key)."""
+    unit, year = seed.units["U_W1A"], seed.year
+    for name in ("Võ Thị Bình", "Đặng Văn An", "Nguyễn Thị Ân"):
+        make_membership(unit, year, full_name=name, section="Lớp 3C")
+    db_session.flush()
+    expected = ["Đặng Văn An", "Nguyễn Thị Ân", "Võ Thị Bình"]
+    listing = page(head, f"/reports/units/{unit.id}/people?year={year.id}&kind=not_submitted&section=Lớp 3C")
+    assert listed_names(listing) == expected
+    html = page(head, f"/reports/units/{unit.id}?year={year.id}")
+    todo = html.split("Chưa gửi phiếu:")[1].split("</details>")[0]
+    assert [name for name in re.findall(r"<li>([^<]+?) <span", todo) if name in expected] == expected

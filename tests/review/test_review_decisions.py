@@ -373,3 +373,57 @@ def test_a_resubmitted_form_shows_the_previous_rounds_comments_and_points(db_ses
     assert "Chứng chỉ B1 tiếng Anh, 2026" in earlier
     untouched = page[page.index("Chỉ số 7."):page.index("Chỉ số 8.")]
     assert "Nhận xét lần trước" not in untouched and "Đã sửa điểm" not in untouched
+
+
+def test_a_return_keeps_the_heads_points_and_the_member_sees_them(db_session, login, scene):
+    """Lowering an index and pressing "Trả lại để sửa" used to drop the points: the member read
+    the comment but not which points the head would give."""
+    a = scene.assessment
+    client = login(scene.head)
+    refused = client.post(f"/review/{a.id}", data=_form(a, "return", points={"1": 4}, reason="Xem lại"))
+    assert refused.status_code == 422  # a changed index needs its comment, as on a confirmation
+    assert "Bạn đã chấm chỉ số 1 khác với điểm tự đánh giá" in refused.get_data(as_text=True)
+    data = _form(a, "return", points={"1": 4}, comments={"1": "Chưa có minh chứng đọc sách hằng tuần"})
+    assert client.post(f"/review/{a.id}", data=data).status_code == 302
+    db_session.expire_all()
+    assert a.status is S.RETURNED
+    answers = a.answers_by_index()
+    assert (answers["1"].self_value, answers["1"].head_value) == (8, 4)
+    assert answers["2"].head_value == answers["2"].self_value == 8
+
+    member = login(scene.member)
+    status = member.get(f"/assess/{a.id}/status").get_data(as_text=True)
+    assert "Thủ trưởng chấm lúc trả lại" in status
+    row = re.search(r'<tr class="changed">\s*<th scope="row">(\d+)</th>\s*<td>(\d+)</td>\s*<td><strong>(\d+)</strong>',
+                    status)
+    assert row is not None and row.groups() == ("1", "8", "4")
+    assert status.count('<tr class="changed">') == 1
+    form = member.get(f"/assess/{a.id}").get_data(as_text=True)
+    index_1 = form[form.index('id="index-1"'):form.index('id="index-2"')]
+    assert "Thủ trưởng chấm lúc trả lại:</strong> 4 điểm" in index_1
+    assert "Thủ trưởng chấm lúc trả lại" not in form[form.index('id="index-2"'):]
+
+
+def test_a_page_that_asks_for_the_next_form_gets_it_after_a_decision(db_session, login, scene, make_user,
+                                                                   make_assessment):
+    """What review-form.js asks (then=next), so the next member opens in place: the next waiting
+    form of the same class; after the last one, the queue."""
+    a = scene.assessment
+    later = make_assessment(unit=scene.unit, year=scene.year, section="10A1", user=make_user("Lý Thị Cúc"),
+                            points=8, submit=True)
+    elsewhere = make_assessment(unit=scene.unit, year=scene.year, section="10A2", user=make_user("Hồ Văn Dũng"),
+                                points=8, submit=True)
+    client = login(scene.head)
+    page = client.get(f"/review/{a.id}?section=10A1").get_data(as_text=True)
+    assert f'href="/review/{later.id}?section=10A1" data-in-place>Tiếp theo: Lý Thị Cúc' in page
+
+    done = client.post(f"/review/{a.id}?section=10A1", data=dict(_form(a, "confirm"), then="next"))
+    assert done.status_code == 302 and done.location.endswith(f"/review/{later.id}?section=10A1")
+    assert "Đã xác nhận phiếu của Trần Thị Bình" in client.get(done.location).get_data(as_text=True)
+    last = client.post(f"/review/{later.id}?section=10A1",
+                       data=dict(_form(later, "return", comments={"2": "Ghi rõ kế hoạch"}), then="next"))
+    assert last.location.endswith(f"/units/{scene.unit.id}/queue?section=10A1")  # none left in 10A1
+    db_session.expire_all()
+    assert (a.status, later.status, elsewhere.status) == (S.CONFIRMED, S.RETURNED, S.SUBMITTED)
+    read_only = client.get(f"/review/{a.id}").get_data(as_text=True)
+    assert "js/review-form.js" in read_only and 'id="review-criteria"' not in read_only

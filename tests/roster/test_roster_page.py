@@ -100,3 +100,36 @@ def test_counts_per_class(world, login, make_membership, make_assessment, person
     assert rows["11B1"] == "<td>4</td><td>1</td><td>1</td>"
     assert rows["10A1"] == "<td>1</td><td>1</td><td>0</td>"
     assert rows["Chưa ghi lớp / tổ, phòng"] == "<td>1</td><td>0</td><td>0</td>"
+
+
+def test_status_counts_are_links_to_the_people_counted(world, login, make_membership, make_assessment, person,
+                                                        db_session):
+    from webapp.assessments import operations
+
+    reached = make_assessment(unit=world.unit, year=world.year, user=person("Lê Văn Đạt"), section="10A2",
+                              submit=True)
+    make_assessment(unit=world.unit, year=world.year, user=person("Phan Thị Chờ"), section="10A2",
+                    submit=True)
+    operations.confirm(db_session, world.head, reached, reached.version)
+    make_membership(world.unit, world.year, full_name="Hà Văn Chưa", section="10A2")
+    client = login(world.head)
+    base = f"/units/{world.unit.id}/roster"
+    page = client.get(base).get_data(as_text=True)
+    # Chưa bắt đầu: the fixture's member and Hà Văn Chưa.
+    for status, count in (("not_started", 2), ("confirmed_achieved", 1), ("submitted", 1)):
+        assert f'href="{base}?year={world.year.id}&amp;status={status}">{count}</a>' in page, status
+
+    def names(status: str, **more: str) -> list[str]:
+        html = client.get(base, query_string={"status": status, **more}).get_data(as_text=True)
+        return re.findall(r"<strong>([^<]+)</strong>", html.split('class="list roster-list"')[1].split("</ul>")[0])
+
+    assert names("confirmed_achieved") == ["Lê Văn Đạt"]
+    assert names("submitted") == ["Phan Thị Chờ"]
+    assert names("not_started") == ["Hà Văn Chưa", "Phạm Văn Thành Viên"]
+    assert names("not_started", section="10A2") == ["Hà Văn Chưa"]
+    filtered = client.get(base, query_string={"status": "submitted"}).get_data(as_text=True)
+    assert 'name="status" type="hidden" value="submitted"' in filtered or \
+        'type="hidden" name="status" value="submitted"' in filtered  # a search keeps the status
+    assert "Bỏ lọc trạng thái" in filtered
+    unknown = client.get(base, query_string={"status": "everyone"}).get_data(as_text=True)
+    assert "Bỏ lọc trạng thái" not in unknown  # an unknown status is no filter

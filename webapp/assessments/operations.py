@@ -258,14 +258,20 @@ def _confirm_many(session: Session, head: User, unit_id: int, picks: Mapping[int
 
 
 def return_for_correction(session: Session, head: User, assessment: Assessment, expected_version: int,
-                          comments: Mapping[str, str], reason: str | None = None) -> Assessment:
-    """Send the assessment back to the member with comments per index."""
+                          comments: Mapping[str, str], reason: str | None = None,
+                          head_values: Values | None = None) -> Assessment:
+    """Send the assessment back to the member with comments per index.
+
+    The head's points are kept as they were at the return (default: the member's), so the member
+    sees which ones the head would change; as on a confirmation, a changed one needs a comment.
+    """
     _require_decidable(assessment, expected_version)
     if not any(text.strip() for text in comments.values()) and not (reason or "").strip():
         raise DomainError("Hãy ghi nhận xét cho ít nhất một chỉ số để người tự đánh giá biết cần sửa gì.")
+    _require_comments_on_changes(assessment, head_values or {}, comments)
     reason = _optional_reason(reason)
     with _changing(session):
-        _store_head_answers(assessment, {}, comments)
+        _store_head_answers(assessment, head_values or {}, comments)
         _decide(session, head, assessment, "return", S.RETURNED, reason)
     return assessment
 

@@ -1,6 +1,14 @@
 """The data model. Import models from here: `from webapp.models import Assessment`."""
 from .areas import Area, Unit, UnitKind
-from .assessments import SHOWN_STATUSES, Answer, Assessment, AssessmentStatus, ShownStatus, shown_status
+from .assessments import (
+    SHOWN_STATUSES,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    ShownStatus,
+    shown_status,
+    shown_status_condition,
+)
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .criteria_versions import CriteriaVersion
@@ -14,5 +22,6 @@ from .years import AssessmentYear, Target, YearKind
 __all__ = [
     "SHOWN_STATUSES", "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
     "CriteriaVersion", "Drive", "LinkPurpose", "LoginThrottle", "Membership", "PasswordLink", "PendingLink", "Role",
-    "RoleGrant", "ShownStatus", "Target", "Unit", "UnitKind", "User", "YearKind", "shown_status", "utcnow",
+    "RoleGrant", "ShownStatus", "Target", "Unit", "UnitKind", "User", "YearKind", "shown_status",
+    "shown_status_condition", "utcnow",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
@@ -145,3 +145,12 @@ class Answer(Base):
     head_comment: Mapped[str | None] = mapped_column(String(500))
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+def shown_status_condition(shown: str) -> ColumnElement[bool]:
+    """SQL for "this assessment is in the shown status" (a `SHOWN_STATUSES` key)."""
+    if shown == CONFIRMED_ACHIEVED.value:
+        return and_(Assessment.status == AssessmentStatus.CONFIRMED, Assessment.confirmed_achieved.is_(True))
+    if shown == CONFIRMED_NOT_ACHIEVED.value:
+        return and_(Assessment.status == AssessmentStatus.CONFIRMED, Assessment.confirmed_achieved.is_not(True))
+    return Assessment.status == AssessmentStatus(shown)

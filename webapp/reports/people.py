@@ -47,7 +47,8 @@ class PeoplePage:
 
 
 def _by_class_then_name() -> list[Any]:
-    return [func.coalesce(Membership.section, ""), Membership.full_name, Membership.id]
+    """Class by class, each in Vietnamese class-list order (the roster's stored sort key)."""
+    return [func.coalesce(Membership.section, ""), Membership.sort_key, Membership.id]
 
 
 def people_page(session: Session, unit_id: int, year_id: int, wanted: PeopleFilter,

@@ -290,10 +290,10 @@ def unit_report(session: Session, unit: Unit, year_id: int) -> UnitReport:
 
 
 def _first_people(session: Session, unit_id: int, year_id: int, kind: str) -> list[Any]:
-    """Names and sections only (least personal data), by section then name."""
+    """Names and sections only (least personal data), by section then name in class-list order."""
     stmt = (unit_lines(unit_id, year_id, Membership.full_name, Membership.section)
             .where(list_condition(kind))
-            .order_by(func.coalesce(Membership.section, ""), Membership.full_name, Membership.id)
+            .order_by(func.coalesce(Membership.section, ""), Membership.sort_key, Membership.id)
             .limit(TODO_PREVIEW))
     return list(session.execute(stmt))
 

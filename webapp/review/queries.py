@@ -9,7 +9,6 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from ..models import (
     Unit,
     User,
     shown_status,
+    shown_status_condition,
 )
 from ..models.assessments import CONFIRMED_ACHIEVED, CONFIRMED_NOT_ACHIEVED
 
@@ -249,14 +249,6 @@ class UnitTally:
         return [SectionCount(section, *waiting[section]) for section in ordered]
 
 
-def _shown_status_condition(shown: str) -> Any:
-    if shown == CONFIRMED_ACHIEVED.value:
-        return and_(Assessment.status == S.CONFIRMED, Assessment.confirmed_achieved.is_(True))
-    if shown == CONFIRMED_NOT_ACHIEVED.value:
-        return and_(Assessment.status == S.CONFIRMED, Assessment.confirmed_achieved.is_not(True))
-    return Assessment.status == S(shown)
-
-
 def tally(session: Session, unit_id: int, viewer_id: int | None = None) -> UnitTally:
     """Count the unit's open-year roster lines (see `UnitTally`) in one statement."""
     parameters = {"unit_id": unit_id, "viewer_id": viewer_id}
@@ -281,7 +273,7 @@ def _tally_statement(leaves_out_viewer: bool) -> Select:
     if leaves_out_viewer:
         viewer = bindparam("viewer_id", type_=Integer)
         waiting = and_(waiting, or_(Membership.user_id.is_(None), Membership.user_id != viewer))
-    counted = [func.count(case((_shown_status_condition(shown.value), 1))) for shown in SHOWN_STATUSES]
+    counted = [func.count(case((shown_status_condition(shown.value), 1))) for shown in SHOWN_STATUSES]
     open_years = select(AssessmentYear.id).where(AssessmentYear.is_open.is_(True))
     return (
         select(Membership.appendix, Membership.section, func.count(case((waiting, 1))),

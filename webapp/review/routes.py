@@ -194,7 +194,19 @@ def review(assessment: Assessment) -> ResponseReturnValue:
         return _render_review(_with_unit(assessment.id), criteria_set, form, filters, error.status,
                               error.message, action)
     flash(DONE_MESSAGES[action].format(name=name), "success")
-    return redirect(_back_url(assessment, filters))
+    return redirect(_after_decision(assessment, filters))
+
+
+def _after_decision(assessment: Assessment, filters: queries.QueueFilters) -> str:
+    """The queue; or the next waiting form when the page asks for it (review-form.js does, to
+    open the next member in place), and there is one."""
+    unit = assessment.membership.unit
+    if request.form.get("then") == "next" and can_review_unit(current_user, unit):
+        upcoming = queries.next_waiting(db.session, unit.id, assessment, filters, viewer_id=current_user.id)
+        if upcoming is not None:
+            return url_for("review.review", assessment_id=upcoming.assessment_id,
+                           **filters.as_args())  # type: ignore[arg-type]
+    return _back_url(assessment, filters)
 
 
 def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form: DecisionForm) -> None:
@@ -204,7 +216,7 @@ def _decide(action: str, assessment: Assessment, criteria_set: CriteriaSet, form
                            form.comments(criteria_set), below_title_ok=action == "confirm_below")
     elif action == "return":
         operations.return_for_correction(db.session, head, assessment, version, form.comments(criteria_set),
-                                         form.reason.data)
+                                         form.reason.data, form.head_values(criteria_set))
     else:
         operations.reject(db.session, head, assessment, version, form.reason.data or "")
 

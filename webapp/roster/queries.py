@@ -6,10 +6,23 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, PendingLink, Unit, shown_status
+from ..models import (
+    SHOWN_STATUSES,
+    Assessment,
+    AssessmentStatus,
+    AssessmentYear,
+    Membership,
+    PendingLink,
+    Unit,
+    shown_status,
+    shown_status_condition,
+)
 from ..names import search_text
 
 PAGE_SIZE = 50
+NOT_STARTED = "not_started"
+# The statuses a roster page can be filtered on: its counts, each a link to its people.
+STATUS_FILTERS = {NOT_STARTED: "Chưa bắt đầu", **{shown.value: shown.label for shown in SHOWN_STATUSES}}
 
 
 @dataclass
@@ -20,10 +33,11 @@ class RosterFilter:
     section: str | None = None
     search: str | None = None
     claims: bool = False  # only the lines whose claim waits for the head
+    status: str | None = None  # a `STATUS_FILTERS` key
 
     @property
     def active(self) -> bool:
-        return bool(self.appendix or self.section or self.search or self.claims)
+        return bool(self.appendix or self.section or self.search or self.claims or self.status)
 
 
 @dataclass
@@ -74,6 +88,10 @@ def _filtered(unit: Unit, year: AssessmentYear, wanted: RosterFilter) -> Select[
         query = query.where(_matches(wanted.search))
     if wanted.claims:
         query = query.where(Membership.pending_kind == PendingLink.CLAIM)
+    if wanted.status in STATUS_FILTERS:
+        assessment = select(Assessment.id).where(Assessment.membership_id == Membership.id)
+        query = query.where(~assessment.exists() if wanted.status == NOT_STARTED
+                            else assessment.where(shown_status_condition(wanted.status)).exists())
     return query
 
 

@@ -59,6 +59,7 @@ def _roster_filter() -> queries.RosterFilter:
         section=(request.args.get("section") or "").strip()[:SECTION_LIMIT] or None,
         search=(request.args.get("q") or "").strip()[:SEARCH_LIMIT] or None,
         claims=request.args.get("claims") == "1",
+        status=status if (status := request.args.get("status")) in queries.STATUS_FILTERS else None,
     )
 
 
@@ -78,6 +79,7 @@ def index(unit: Unit) -> ResponseReturnValue:
             claims_waiting=sum(n for _, y, n in queries.claims_waiting(db.session, [unit.id]) if y.id == year.id),
             counts=queries.counts(db.session, unit, year),
             statuses=SHOWN_STATUSES,
+            status_filters=queries.STATUS_FILTERS,
         )
     return render_template("roster/index.html", **context)
 
