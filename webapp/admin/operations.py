@@ -223,8 +223,9 @@ def save_unit(session: Session, actor: User, unit: Unit | None, *, code: str, na
 
 # --- Assessment years ---------------------------------------------------------------------
 
-# Hyphen, the Unicode dashes and the minus sign, with any spaces around them.
-_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+# Hyphen, the Unicode dashes and the minus sign, with the space around them (spaces are collapsed
+# first, so one at most: "\s*" on both sides would rescan every run of spaces, quadratic).
+_DASHES = re.compile(r" ?[-\u2010-\u2015\u2212] ?")
 
 
 def normalise_label(label: str) -> str:
