@@ -2,6 +2,7 @@
 passwords and inputs bounded before they are parsed."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -153,3 +154,23 @@ def test_a_40_kb_login_answers_at_once(client):
     reply = client.post("/login", data={"contact": "a@" + "a" * 40_000, "password": "x" * 10})
     assert reply.status_code == 422
     assert time.perf_counter() - started < 1.0
+
+
+def test_every_contact_field_is_bounded_in_the_form(app, client, cast, login, monkeypatch):
+    """The browser stops at 254 characters on every page that asks for a phone or e-mail."""
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.truong.test")  # the /forgot page exists
+    pages = ["/register", "/login", "/forgot"]
+    for page in pages:
+        assert _contact_inputs(client.get(page)), page
+    login(cast.admin)
+    pages = ["/admin/accounts/new", f"/admin/accounts/{cast.member.id}/login", "/admin/roles/new",
+             f"/units/{cast.unit.id}/roster/add"]
+    for page in pages:
+        assert _contact_inputs(client.get(page)), page
+
+
+def _contact_inputs(reply) -> bool:  # type: ignore[no-untyped-def]
+    """The page has contact inputs, and each says maxlength="254"."""
+    assert reply.status_code == 200
+    inputs = re.findall(r'<input[^>]*name="(?:contact|phone|email)"[^>]*>', reply.get_data(as_text=True))
+    return bool(inputs) and all('maxlength="254"' in tag for tag in inputs)
