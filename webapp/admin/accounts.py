@@ -21,6 +21,7 @@ from ..errors import DomainError
 from ..models import AuditEvent, Membership, Role, RoleGrant, User
 from ..models.people import new_session_secret
 from ..recovery.operations import UNSET, end_open_links
+from ..roster import claims
 
 PER_PAGE = 50
 _PHONE_NOISE = re.compile(r"[\s.\-()+]")
@@ -164,6 +165,7 @@ def change_login(session: Session, actor: User, user: User, phone: str | None, e
     _save(session, user, PHONE_TAKEN if changed[0] == "phone" else EMAIL_TAKEN, changed[0])
     # Which fields changed, not their values: the audit keeps no more personal data than needed.
     audit.record(session, actor, user, "login_changed", reason=", ".join(changed))
+    claims.withdraw_for(session, actor, user, "login_changed", stale_only=True)
     session.flush()
 
 
@@ -189,6 +191,7 @@ def deactivate(session: Session, actor: User, user: User) -> None:
     user.active = False
     user.session_secret = new_session_secret()
     end_open_links(session, user)
+    claims.withdraw_for(session, actor, user, "deactivated")  # nobody confirms a locked account
     audit.record(session, actor, user, "deactivated", from_status="active", to_status="inactive")
     session.flush()
 
