@@ -169,15 +169,26 @@ def change_login(session: Session, actor: User, user: User, phone: str | None, e
     session.flush()
 
 
-def _other_active_admins(session: Session, user: User) -> int:
+def _other_active_admins(session: Session, user: User, lock: bool) -> int:
+    active_admin = (RoleGrant.role == Role.ADMIN, User.active.is_(True))
+    if lock:
+        # Two administrators locking each other at the same moment would each still count the
+        # other (PostgreSQL's READ COMMITTED; SQLite already runs one writer at a time). Locking
+        # every active administrator's row first, in id order so two checks never deadlock, makes
+        # the second wait for the first and count after it.
+        session.execute(select(User.id).join(User.role_grants).where(*active_admin)
+                        .order_by(User.id).with_for_update(of=User)).all()
     return session.scalar(
         select(func.count(func.distinct(RoleGrant.user_id))).join(RoleGrant.user)
-        .where(RoleGrant.role == Role.ADMIN, User.active.is_(True), User.id != user.id)) or 0
+        .where(*active_admin, User.id != user.id)) or 0
 
 
-def refuse_if_last_admin(session: Session, user: User) -> None:
-    """The system must keep one active administrator (locking, revoking, deleting)."""
-    if user.active and user.is_admin and _other_active_admins(session, user) == 0:
+def refuse_if_last_admin(session: Session, user: User, lock: bool = True) -> None:
+    """The system must keep one active administrator (locking, revoking, deleting).
+
+    `lock=False` only to say so on a page; an action that goes on to change the account locks.
+    """
+    if user.active and user.is_admin and _other_active_admins(session, user, lock) == 0:
         raise DomainError(LAST_ADMIN, status=409)
 
 

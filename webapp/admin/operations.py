@@ -341,12 +341,12 @@ LAST_ADMIN = ("Không thể thu hồi quyền của quản trị viên cuối c�
               "Hãy cấp quyền quản trị cho người khác trước.")
 
 
-def is_last_admin(session: Session, role_grant: RoleGrant) -> bool:
+def is_last_admin(session: Session, role_grant: RoleGrant, lock: bool = True) -> bool:
     """Counted among active accounts: a locked administrator cannot log in to help."""
     if role_grant.role is not Role.ADMIN:
         return False
     try:
-        refuse_if_last_admin(session, role_grant.user)
+        refuse_if_last_admin(session, role_grant.user, lock)
     except DomainError:
         return True
     return False
