@@ -69,6 +69,23 @@ def test_password_change_needs_the_current_one_and_logs_out_other_devices(app, c
     assert db_session.get(User, user.id).check_password("hoa-mai-no-som")
 
 
+@pytest.mark.parametrize("remember", [False, True])
+def test_a_password_change_keeps_this_browser_in_as_it_was(app, make_user, remember):
+    """A shared computer where the member did not tick "Ghi nhớ" gets no lasting cookie."""
+    user = make_user()
+    client = app.test_client()
+    data = {"contact": user.login_name, "password": PASSWORD, **({"remember": "y"} if remember else {})}
+    assert client.post("/login", data=data).status_code == 302
+    assert client.post("/account/password", data={"current": PASSWORD, "password": "hoa-mai-no-som",
+                                                  "password_repeat": "hoa-mai-no-som"}).status_code == 302
+    kept = client.get_cookie("remember_token")
+    assert (kept is not None) is remember
+    if kept is not None:
+        phone = app.test_client()
+        phone.set_cookie("remember_token", kept.value)
+        assert phone.get("/account").status_code == 200  # the new cookie proves the new secret
+
+
 def test_a_deleted_accounts_cookie_never_opens_the_next_account(app, client, make_user, db_session):
     first = make_user(full_name="Người Đã Xóa")
     copied = _log_in(client, first)

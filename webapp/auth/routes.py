@@ -5,7 +5,19 @@ import json
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -182,10 +194,17 @@ def change_password() -> ResponseReturnValue:
             form.current.errors.append(error.message)
             return render_template("auth/password.html", form=form), error.status
         else:
-            begin_session(user, remember=True)  # this phone stays in; every other device is out
+            # This browser stays in, as it was (a shared computer keeps no lasting cookie);
+            # every other device is out.
+            begin_session(user, remember=_remembered_here())
             flash("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+def _remembered_here() -> bool:
+    """This browser holds a remember cookie (its owner ticked "Ghi nhớ đăng nhập")."""
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.get("/account/data")
