@@ -41,6 +41,23 @@ def test_a_copied_cookie_stops_working_after_logout(app, client, make_user):
     assert not _logged_in_with(app, copied)
 
 
+def test_a_copied_remember_cookie_stops_working_after_logout(app, client, make_user):
+    user = make_user()
+    reply = client.post("/login", data={"contact": user.login_name, "password": PASSWORD, "remember": "y"})
+    assert reply.status_code == 302
+    copied = client.get_cookie("remember_token")
+    assert copied is not None
+
+    def opens() -> bool:
+        thief = app.test_client()
+        thief.set_cookie("remember_token", copied.value)
+        return thief.get("/account").status_code == 200
+
+    assert opens()
+    client.post("/logout")
+    assert not opens()
+
+
 def test_logout_everywhere_ends_every_device(app, client, make_user):
     user = make_user()
     other_phone = app.test_client()
