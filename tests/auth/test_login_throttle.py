@@ -144,3 +144,15 @@ def test_a_right_password_on_the_account_page_starts_the_count_afresh(app, make_
     assert changed.status_code == 302
     key = throttle.account_key(user.login_name)
     assert db_session.scalar(select(LoginThrottle.id).where(LoginThrottle.key == key)) is None
+
+
+def test_a_phone_and_an_email_of_one_account_share_its_limit(client, make_user, db_session, hash_checks):
+    user = make_user(phone="0912345002")
+    user.email = "hai@example.vn"
+    db_session.flush()
+    for number in range(throttle.ACCOUNT_LIMIT):
+        assert _try(client, ("0912345002", "Hai@Example.vn")[number % 2], WRONG).status_code == 422
+    checked = len(hash_checks)
+    assert _try(client, "hai@example.vn", PASSWORD).status_code == 429
+    assert _try(client, "0912 345 002", PASSWORD).status_code == 429
+    assert len(hash_checks) == checked

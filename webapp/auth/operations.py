@@ -59,6 +59,20 @@ def register_user(session: Session, full_name: str, contact: str, password: str)
     return user
 
 
+def login_keys(session: Session, contact: str, address: str | None) -> list[str]:
+    """The throttle keys a login counts against: the login as typed, the other login of the
+    account it names (a phone and an e-mail of one account share its limit), the address.
+
+    One indexed look-up and no password hash, so a blocked attempt still costs nothing."""
+    logins = [contact]
+    login = normalise_contact(contact[:254])
+    if login is not None:
+        row = session.execute(select(User.phone, User.email).where(_login_filter(login))).first()
+        logins += [value for value in row or () if value]
+    account_keys = dict.fromkeys(throttle.account_key(value) for value in logins)
+    return [*account_keys, throttle.address_key(address)]
+
+
 DEACTIVATED_MESSAGE = ("Tài khoản này đã bị khóa nên không đăng nhập được. Nếu bạn cần dùng lại, "
                        "hãy liên hệ người quản trị hệ thống.")
 

@@ -120,7 +120,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        keys = [throttle.account_key(form.contact.data), throttle.address_key(request.remote_addr)]
+        keys = operations.login_keys(db.session, form.contact.data, request.remote_addr)
         until = throttle.blocked_until(db.session, keys)
         if until is not None:
             return _too_many_attempts(form, until)
@@ -130,7 +130,8 @@ def login() -> ResponseReturnValue:
             return render_template("auth/login.html", form=form, next=_next_url(),
                                    failed_message=error.message), error.status
         if user is not None:
-            throttle.clear(db.session, keys[0])
+            for key in keys[:-1]:  # the account's keys; its address keeps its count
+                throttle.clear(db.session, key)
             begin_session(user, remember=bool(form.remember.data))
             _announce_matches(match_memberships(db.session, user))
             return _go_on()
