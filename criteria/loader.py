@@ -104,11 +104,17 @@ def _with_path(cset: CriteriaSet, path: Path) -> CriteriaSet:
     return cset
 
 
+# Where tomllib says the error is. No "\s*" before the bracket: searched from every space of a
+# long run, it would rescan the run each time (quadratic); the text is stripped instead.
+_AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = re.compile(r"\(at end of document\)\s*$")
+
+
 def _toml_error_place(message: str) -> tuple[str, str]:
-    m = re.search(r"\s*\(at line (\d+), column (\d+)\)\s*$", message)
+    m = _AT_LINE.search(message)
     if m:
-        return f"line {m.group(1)}, column {m.group(2)}", message[: m.start()]
-    m = re.search(r"\s*\(at end of document\)\s*$", message)
+        return f"line {m.group(1)}, column {m.group(2)}", message[: m.start()].rstrip()
+    m = _AT_END.search(message)
     if m:
-        return "end of file", message[: m.start()]
+        return "end of file", message[: m.start()].rstrip()
     return "file", message

@@ -2,6 +2,7 @@
 passwords and inputs bounded before they are parsed."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -40,6 +41,23 @@ def test_a_copied_cookie_stops_working_after_logout(app, client, make_user):
     assert not _logged_in_with(app, copied)
 
 
+def test_a_copied_remember_cookie_stops_working_after_logout(app, client, make_user):
+    user = make_user()
+    reply = client.post("/login", data={"contact": user.login_name, "password": PASSWORD, "remember": "y"})
+    assert reply.status_code == 302
+    copied = client.get_cookie("remember_token")
+    assert copied is not None
+
+    def opens() -> bool:
+        thief = app.test_client()
+        thief.set_cookie("remember_token", copied.value)
+        return thief.get("/account").status_code == 200
+
+    assert opens()
+    client.post("/logout")
+    assert not opens()
+
+
 def test_logout_everywhere_ends_every_device(app, client, make_user):
     user = make_user()
     other_phone = app.test_client()
@@ -66,6 +84,23 @@ def test_password_change_needs_the_current_one_and_logs_out_other_devices(app, c
     assert not _logged_in_with(app, kept)
     db_session.expire_all()
     assert db_session.get(User, user.id).check_password("hoa-mai-no-som")
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_a_password_change_keeps_this_browser_in_as_it_was(app, make_user, remember):
+    """A shared computer where the member did not tick "Ghi nhớ" gets no lasting cookie."""
+    user = make_user()
+    client = app.test_client()
+    data = {"contact": user.login_name, "password": PASSWORD, **({"remember": "y"} if remember else {})}
+    assert client.post("/login", data=data).status_code == 302
+    assert client.post("/account/password", data={"current": PASSWORD, "password": "hoa-mai-no-som",
+                                                  "password_repeat": "hoa-mai-no-som"}).status_code == 302
+    kept = client.get_cookie("remember_token")
+    assert (kept is not None) is remember
+    if kept is not None:
+        phone = app.test_client()
+        phone.set_cookie("remember_token", kept.value)
+        assert phone.get("/account").status_code == 200  # the new cookie proves the new secret
 
 
 def test_a_deleted_accounts_cookie_never_opens_the_next_account(app, client, make_user, db_session):
@@ -153,3 +188,23 @@ def test_a_40_kb_login_answers_at_once(client):
     reply = client.post("/login", data={"contact": "a@" + "a" * 40_000, "password": "x" * 10})
     assert reply.status_code == 422
     assert time.perf_counter() - started < 1.0
+
+
+def test_every_contact_field_is_bounded_in_the_form(app, client, cast, login, monkeypatch):
+    """The browser stops at 254 characters on every page that asks for a phone or e-mail."""
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.truong.test")  # the /forgot page exists
+    pages = ["/register", "/login", "/forgot"]
+    for page in pages:
+        assert _contact_inputs(client.get(page)), page
+    login(cast.admin)
+    pages = ["/admin/accounts/new", f"/admin/accounts/{cast.member.id}/login", "/admin/roles/new",
+             f"/units/{cast.unit.id}/roster/add"]
+    for page in pages:
+        assert _contact_inputs(client.get(page)), page
+
+
+def _contact_inputs(reply) -> bool:  # type: ignore[no-untyped-def]
+    """The page has contact inputs, and each says maxlength="254"."""
+    assert reply.status_code == 200
+    inputs = re.findall(r'<input[^>]*name="(?:contact|phone|email)"[^>]*>', reply.get_data(as_text=True))
+    return bool(inputs) and all('maxlength="254"' in tag for tag in inputs)

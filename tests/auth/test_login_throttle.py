@@ -10,7 +10,7 @@ import webapp.auth.operations
 import webapp.models.people
 from tests.conftest import PASSWORD
 from webapp.auth import throttle
-from webapp.models import LoginThrottle, utcnow
+from webapp.models import LoginThrottle, User, utcnow
 from webapp.models.base import as_utc
 
 WRONG = "khong-phai-mat-khau"
@@ -108,3 +108,51 @@ def test_typing_the_login_another_way_counts_against_the_same_account(client, ma
     assert _try(client, "+84912345001", PASSWORD).status_code == 429
     assert len(hash_checks) == checked
     assert user.phone == "0912345001"
+
+
+def test_the_account_pages_count_wrong_passwords_like_a_login(app, make_user, hash_checks, db_session):
+    """A borrowed or stolen phone, still logged in, cannot guess the password on the account
+    page (to change it or delete the account): the same limit, refused unhashed."""
+    user = make_user()
+    phone = app.test_client()
+    assert _try(phone, user.login_name, PASSWORD).status_code == 302
+    new = {"password": "hoa-mai-no-som", "password_repeat": "hoa-mai-no-som"}
+    for number in range(throttle.ACCOUNT_LIMIT):
+        page, data = (("/account/password", {"current": WRONG, **new}) if number % 2
+                      else ("/account/delete", {"password": WRONG}))
+        assert phone.post(page, data=data).status_code == 422
+    hash_checks.clear()
+    refused = phone.post("/account/password", data={"current": PASSWORD, **new})
+    assert refused.status_code == 429
+    assert "Vui lòng thử lại sau" in refused.get_data(as_text=True)
+    assert phone.post("/account/delete", data={"password": PASSWORD}).status_code == 429
+    assert not hash_checks
+    db_session.expire_all()
+    assert db_session.get(User, user.id).check_password(PASSWORD)
+    # The login is blocked as well: the count belongs to the account.
+    assert _try(app.test_client(), user.login_name, PASSWORD).status_code == 429
+
+
+def test_a_right_password_on_the_account_page_starts_the_count_afresh(app, make_user, db_session):
+    user = make_user()
+    phone = app.test_client()
+    _try(phone, user.login_name, PASSWORD)
+    for _ in range(throttle.ACCOUNT_LIMIT - 1):
+        _try(app.test_client(), user.login_name, WRONG)
+    changed = phone.post("/account/password", data={"current": PASSWORD, "password": "hoa-mai-no-som",
+                                                    "password_repeat": "hoa-mai-no-som"})
+    assert changed.status_code == 302
+    key = throttle.account_key(user.login_name)
+    assert db_session.scalar(select(LoginThrottle.id).where(LoginThrottle.key == key)) is None
+
+
+def test_a_phone_and_an_email_of_one_account_share_its_limit(client, make_user, db_session, hash_checks):
+    user = make_user(phone="0912345002")
+    user.email = "hai@example.vn"
+    db_session.flush()
+    for number in range(throttle.ACCOUNT_LIMIT):
+        assert _try(client, ("0912345002", "Hai@Example.vn")[number % 2], WRONG).status_code == 422
+    checked = len(hash_checks)
+    assert _try(client, "hai@example.vn", PASSWORD).status_code == 429
+    assert _try(client, "0912 345 002", PASSWORD).status_code == 429
+    assert len(hash_checks) == checked

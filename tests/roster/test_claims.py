@@ -250,3 +250,41 @@ def test_a_pending_claim_is_in_the_claimants_data_export_without_the_listed_name
     assert pending == {"unit": {"code": school.unit.code, "name": "Trường THPT Nguyễn Du"},
                        "year": "Năm học 2026–2027", "kind": "claim", "kind_label": "Chờ xác nhận đúng người"}
     assert LISTED_NAME not in text
+
+
+def test_an_administrator_freeing_the_phone_frees_the_line_for_the_real_person(app, school, db_session, login):
+    """The stranger's claim rested on the phone: once an administrator corrects the stranger's
+    login, the claim is gone and the real person, registering with the phone, claims the line."""
+    _register(app)
+    stranger = _account(db_session, PHONE)
+    admin = login(school.admin)
+    assert admin.post(f"/admin/accounts/{stranger.id}/login",
+                      data={"phone": "0912000111", "email": ""}).status_code == 302
+    line = _line(db_session, school.line.id)
+    assert line.pending_user_id is None and line.user_id is None
+    _register(app, name=LISTED_NAME)
+    real = _account(db_session, PHONE)
+    line = _line(db_session, school.line.id)
+    assert line.pending_user_id == real.id and line.pending_kind is PendingLink.CLAIM
+    _answer(login(school.head), school, "confirm")
+    assert _line(db_session, school.line.id).user_id == real.id
+
+
+def test_a_login_correction_keeps_a_claim_that_still_matches(app, school, db_session, login):
+    _register(app)
+    claimant = _account(db_session, PHONE)
+    login(school.admin).post(f"/admin/accounts/{claimant.id}/login",
+                             data={"phone": PHONE, "email": "nguoi.la@example.vn"})
+    line = _line(db_session, school.line.id)
+    assert line.pending_user_id == claimant.id and line.pending_kind is PendingLink.CLAIM
+
+
+def test_a_locked_account_is_no_longer_proposed_to_the_head(app, school, db_session, login):
+    _register(app)
+    stranger = _account(db_session, PHONE)
+    admin = login(school.admin)
+    assert admin.post(f"/admin/accounts/{stranger.id}/deactivate").status_code == 302
+    line = _line(db_session, school.line.id)
+    assert line.pending_user_id is None and line.user_id is None
+    roster = login(school.head).get(f"/units/{school.unit.id}/roster?year={school.year.id}")
+    assert "Xác nhận đúng người" not in roster.get_data(as_text=True)

@@ -21,6 +21,7 @@ from ..errors import DomainError
 from ..models import AuditEvent, Membership, Role, RoleGrant, User
 from ..models.people import new_session_secret
 from ..recovery.operations import UNSET, end_open_links
+from ..roster import claims
 
 PER_PAGE = 50
 _PHONE_NOISE = re.compile(r"[\s.\-()+]")
@@ -164,18 +165,30 @@ def change_login(session: Session, actor: User, user: User, phone: str | None, e
     _save(session, user, PHONE_TAKEN if changed[0] == "phone" else EMAIL_TAKEN, changed[0])
     # Which fields changed, not their values: the audit keeps no more personal data than needed.
     audit.record(session, actor, user, "login_changed", reason=", ".join(changed))
+    claims.withdraw_for(session, actor, user, "login_changed", stale_only=True)
     session.flush()
 
 
-def _other_active_admins(session: Session, user: User) -> int:
+def _other_active_admins(session: Session, user: User, lock: bool) -> int:
+    active_admin = (RoleGrant.role == Role.ADMIN, User.active.is_(True))
+    if lock:
+        # Two administrators locking each other at the same moment would each still count the
+        # other (PostgreSQL's READ COMMITTED; SQLite already runs one writer at a time). Locking
+        # every active administrator's row first, in id order so two checks never deadlock, makes
+        # the second wait for the first and count after it.
+        session.execute(select(User.id).join(User.role_grants).where(*active_admin)
+                        .order_by(User.id).with_for_update(of=User)).all()
     return session.scalar(
         select(func.count(func.distinct(RoleGrant.user_id))).join(RoleGrant.user)
-        .where(RoleGrant.role == Role.ADMIN, User.active.is_(True), User.id != user.id)) or 0
+        .where(*active_admin, User.id != user.id)) or 0
 
 
-def refuse_if_last_admin(session: Session, user: User) -> None:
-    """The system must keep one active administrator (locking, revoking, deleting)."""
-    if user.active and user.is_admin and _other_active_admins(session, user) == 0:
+def refuse_if_last_admin(session: Session, user: User, lock: bool = True) -> None:
+    """The system must keep one active administrator (locking, revoking, deleting).
+
+    `lock=False` only to say so on a page; an action that goes on to change the account locks.
+    """
+    if user.active and user.is_admin and _other_active_admins(session, user, lock) == 0:
         raise DomainError(LAST_ADMIN, status=409)
 
 
@@ -189,6 +202,7 @@ def deactivate(session: Session, actor: User, user: User) -> None:
     user.active = False
     user.session_secret = new_session_secret()
     end_open_links(session, user)
+    claims.withdraw_for(session, actor, user, "deactivated")  # nobody confirms a locked account
     audit.record(session, actor, user, "deactivated", from_status="active", to_status="inactive")
     session.flush()
 

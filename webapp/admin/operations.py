@@ -223,8 +223,9 @@ def save_unit(session: Session, actor: User, unit: Unit | None, *, code: str, na
 
 # --- Assessment years ---------------------------------------------------------------------
 
-# Hyphen, the Unicode dashes and the minus sign, with any spaces around them.
-_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+# Hyphen, the Unicode dashes and the minus sign, with the space around them (spaces are collapsed
+# first, so one at most: "\s*" on both sides would rescan every run of spaces, quadratic).
+_DASHES = re.compile(r" ?[-\u2010-\u2015\u2212] ?")
 
 
 def normalise_label(label: str) -> str:
@@ -340,12 +341,12 @@ LAST_ADMIN = ("Không thể thu hồi quyền của quản trị viên cuối c�
               "Hãy cấp quyền quản trị cho người khác trước.")
 
 
-def is_last_admin(session: Session, role_grant: RoleGrant) -> bool:
+def is_last_admin(session: Session, role_grant: RoleGrant, lock: bool = True) -> bool:
     """Counted among active accounts: a locked administrator cannot log in to help."""
     if role_grant.role is not Role.ADMIN:
         return False
     try:
-        refuse_if_last_admin(session, role_grant.user)
+        refuse_if_last_admin(session, role_grant.user, lock)
     except DomainError:
         return True
     return False

@@ -337,7 +337,7 @@ def role_revoke_confirm(grant_id: int):
     """Say what the person loses at once before revoking; the form posts to `role_revoke`."""
     role_grant = db.get_or_404(RoleGrant, grant_id)
     return render_template("admin/role_revoke.html", grant=role_grant, form=ConfirmForm(),
-                           last_admin=ops.is_last_admin(db.session, role_grant))
+                           last_admin=ops.is_last_admin(db.session, role_grant, lock=False))
 
 
 @bp.post("/roles/<int:grant_id>/revoke")

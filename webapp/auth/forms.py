@@ -1,6 +1,8 @@
 """Forms for sign-up, login, logout and deleting one's account (Vietnamese messages)."""
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
@@ -25,6 +27,11 @@ class ContactField(StringField):
     """'Số điện thoại hoặc email': `normalised` holds the comparable form once validated."""
 
     normalised: str | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The browser stops at the bound too; the server checks it again below.
+        kwargs["render_kw"] = {"maxlength": MAX_LENGTH, **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
 
     def pre_validate(self, form: BaseForm) -> None:
         self.normalised = None

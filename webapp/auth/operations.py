@@ -22,6 +22,7 @@ from ..models import Assessment, AuditEvent, Membership, User, utcnow
 from ..models.base import as_utc
 from ..models.people import new_session_secret
 from ..roster import claims
+from . import throttle
 
 DUPLICATE_MESSAGE = (
     "Số điện thoại hoặc email này đã có tài khoản. Hãy đăng nhập, hoặc dùng số/email khác."
@@ -57,6 +58,20 @@ def register_user(session: Session, full_name: str, contact: str, password: str)
     except IntegrityError:
         raise DomainError(DUPLICATE_MESSAGE, "contact") from None
     return user
+
+
+def login_keys(session: Session, contact: str, address: str | None) -> list[str]:
+    """The throttle keys a login counts against: the login as typed, the other login of the
+    account it names (a phone and an e-mail of one account share its limit), the address.
+
+    One indexed look-up and no password hash, so a blocked attempt still costs nothing."""
+    logins = [contact]
+    login = normalise_contact(contact[:254])
+    if login is not None:
+        row = session.execute(select(User.phone, User.email).where(_login_filter(login))).first()
+        logins += [value for value in row or () if value]
+    account_keys = dict.fromkeys(throttle.account_key(value) for value in logins)
+    return [*account_keys, throttle.address_key(address)]
 
 
 DEACTIVATED_MESSAGE = ("Tài khoản này đã bị khóa nên không đăng nhập được. Nếu bạn cần dùng lại, "
@@ -214,10 +229,31 @@ def end_all_sessions(session: Session, user: User, reason: str) -> None:
     session.flush()
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+class WrongPassword(DomainError):
+    """A wrong password, already counted by the throttle (the request must keep the count)."""
+
+
+def verify_own_password(session: Session, user: User, password: str, address: str | None,
+                        wrong_message: str) -> None:
+    """The account's own password, asked again on the account page (change, deletion).
+
+    Counted like a login: someone holding a borrowed or stolen phone cannot guess it, and while
+    the account or address is blocked it is refused before any hash is computed.
+    """
+    keys = throttle.own_keys([user.phone, user.email], address)
+    until = throttle.blocked_until(session, keys)
+    if until is not None:
+        raise DomainError(throttle.blocked_message(until)[0], status=429)
+    if not user.check_password(password):
+        throttle.record_failure(session, keys)
+        raise WrongPassword(wrong_message)
+    for key in keys[:-1]:
+        throttle.clear(session, key)
+
+
+def change_password(session: Session, user: User, current: str, new: str, address: str | None) -> None:
     """Set a new password when the current one is right; every other device is logged out."""
-    if not user.check_password(current):
-        raise DomainError("Mật khẩu hiện tại không đúng.", "current")
+    verify_own_password(session, user, current, address, "Mật khẩu hiện tại không đúng.")
     from ..recovery.operations import end_open_links  # recovery builds on this module
 
     user.set_password(new)

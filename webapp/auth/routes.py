@@ -5,7 +5,19 @@ import json
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -108,7 +120,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        keys = [throttle.account_key(form.contact.data), throttle.address_key(request.remote_addr)]
+        keys = operations.login_keys(db.session, form.contact.data, request.remote_addr)
         until = throttle.blocked_until(db.session, keys)
         if until is not None:
             return _too_many_attempts(form, until)
@@ -118,7 +130,8 @@ def login() -> ResponseReturnValue:
             return render_template("auth/login.html", form=form, next=_next_url(),
                                    failed_message=error.message), error.status
         if user is not None:
-            throttle.clear(db.session, keys[0])
+            for key in keys[:-1]:  # the account's keys; its address keeps its count
+                throttle.clear(db.session, key)
             begin_session(user, remember=bool(form.remember.data))
             _announce_matches(match_memberships(db.session, user))
             return _go_on()
@@ -134,12 +147,10 @@ def login() -> ResponseReturnValue:
 
 def _too_many_attempts(form: LoginForm, until: datetime) -> ResponseReturnValue:
     """Refused before the password is checked: a clear time to come back, and a 429."""
-    wait = max(1, -(-int((until - operations.utcnow()).total_seconds()) // 60))
-    message = (f"Bạn đã nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau "
-               f"{until.astimezone(VIETNAM):%H:%M} (khoảng {wait} phút nữa).")
-    headers = {"Retry-After": str(wait * 60)}
+    message, seconds = throttle.blocked_message(until)
+    headers = {"Retry-After": str(seconds)}
     if wants_json():
-        return jsonify(error=message, retry_after=wait * 60), 429, headers
+        return jsonify(error=message, retry_after=seconds), 429, headers
     return render_template("auth/login.html", form=form, next=_next_url(),
                            failed_message=message), 429, headers
 
@@ -177,14 +188,24 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            operations.change_password(db.session, user, form.current.data, form.password.data)
+            operations.change_password(db.session, user, form.current.data, form.password.data,
+                                       request.remote_addr)
         except DomainError as error:
+            _keep_count(error)
             form.current.errors.append(error.message)
+            return render_template("auth/password.html", form=form), error.status
         else:
-            begin_session(user, remember=True)  # this phone stays in; every other device is out
+            # This browser stays in, as it was (a shared computer keeps no lasting cookie);
+            # every other device is out.
+            begin_session(user, remember=_remembered_here())
             flash("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+def _remembered_here() -> bool:
+    """This browser holds a remember cookie (its owner ticked "Ghi nhớ đăng nhập")."""
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.get("/account/data")
@@ -218,17 +239,25 @@ def export() -> ResponseReturnValue:
 def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        if current_user.check_password(form.password.data):
-            try:
-                operations.delete_account(db.session, current_user._get_current_object())
-            except DomainError as error:
-                form.password.errors.append(error.message)
-                return render_template("auth/delete.html", form=form), error.status
-            logout_user()
-            _rotate_csrf()
-            flash("Tài khoản và phiếu tự đánh giá của bạn đã được xóa. Cảm ơn bạn đã tham gia.",
-                  "success")
-            return redirect(url_for("main.index"))
-        form.password.errors.append("Mật khẩu không đúng.")
+        user = current_user._get_current_object()
+        try:
+            operations.verify_own_password(db.session, user, form.password.data, request.remote_addr,
+                                           "Mật khẩu không đúng.")
+            operations.delete_account(db.session, user)
+        except DomainError as error:
+            _keep_count(error)
+            form.password.errors.append(error.message)
+            return render_template("auth/delete.html", form=form), error.status
+        logout_user()
+        _rotate_csrf()
+        flash("Tài khoản và phiếu tự đánh giá của bạn đã được xóa. Cảm ơn bạn đã tham gia.",
+              "success")
+        return redirect(url_for("main.index"))
     status = 422 if form.errors else 200
     return render_template("auth/delete.html", form=form), status
+
+
+def _keep_count(error: DomainError) -> None:
+    """A wrong password was counted: keep the count although the 4xx answer rolls back."""
+    if isinstance(error, operations.WrongPassword):
+        db.session.commit()

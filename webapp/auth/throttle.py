@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..contacts import normalise_contact
 from ..models import LoginThrottle, utcnow
 from ..models.base import as_utc
+from ..templating import VIETNAM
 
 ACCOUNT_LIMIT = 10
 ADDRESS_LIMIT = 100
@@ -30,6 +31,19 @@ WINDOW = timedelta(hours=1)
 def account_key(login: str) -> str:
     """One key per account however the login is typed ("0901 234 567" is "0901234567")."""
     return f"account:{normalise_contact(login[:254]) or login.strip().lower()[:254]}"
+
+
+def own_keys(logins: list[str | None], address: str | None) -> list[str]:
+    """A logged-in account's keys (each of its logins) and the client's address: its password
+    asked again on the account page counts like a login, so a borrowed phone cannot guess it."""
+    return [account_key(login) for login in logins if login] + [address_key(address)]
+
+
+def blocked_message(until: datetime) -> tuple[str, int]:
+    """What a blocked person reads (when to come back, Vietnam time) and the seconds to wait."""
+    wait = max(1, -(-int((until - utcnow()).total_seconds()) // 60))
+    return (f"Bạn đã nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau "
+            f"{until.astimezone(VIETNAM):%H:%M} (khoảng {wait} phút nữa).", wait * 60)
 
 
 def address_key(address: str | None) -> str:

@@ -62,10 +62,13 @@ def open_class_drives(session: Session, unit: Unit) -> list[Drive]:
     return sorted(drives, key=lambda d: (_section_key(d.section or ""), d.id))
 
 
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
 def _section_key(section: str) -> tuple[object, ...]:
     """"9A2" before "10A1": numbers compared as numbers, the rest case-insensitively."""
     return tuple(int(part) if part.isdigit() else part.casefold()
-                 for part in re.split(r"(\d+)", section))
+                 for part in _DIGIT_RUNS.split(section))
 
 
 def joined_counts(session: Session, drives: Sequence[Drive]) -> dict[int, int]:

@@ -18,7 +18,7 @@ class SetPasswordForm(NewPasswordForm):
 class ForgotForm(BaseForm):
     """The e-mail a member logs in with, to receive a reset link (only with SMTP configured)."""
 
-    email = StringField("Email bạn dùng để đăng nhập")
+    email = StringField("Email bạn dùng để đăng nhập", render_kw={"maxlength": MAX_LENGTH})
     normalised: str | None = None
 
     def validate_email(self, field: StringField) -> None:

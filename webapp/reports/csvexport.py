@@ -72,13 +72,16 @@ def csv_chunks(rows: Iterable[list[Any]], rows_per_chunk: int = 500) -> Iterator
         yield buffer.getvalue()
 
 
+_NOT_IN_FILENAME = re.compile(r"[^A-Za-z0-9._]+")
+
+
 def ascii_filename(*parts: str, extension: str = "csv") -> str:
     """cdht-units-79-2026-2027.csv: ASCII only, so every browser and Excel accepts it."""
     words = []
     for part in parts:
         decomposed = unicodedata.normalize("NFKD", part.replace("đ", "d").replace("Đ", "D"))
         plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-        words.append(re.sub(r"[^A-Za-z0-9._]+", "-", plain).strip("-") or "x")
+        words.append(_NOT_IN_FILENAME.sub("-", plain).strip("-") or "x")
     return "-".join(words) + "." + extension
 
 

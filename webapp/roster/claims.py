@@ -108,6 +108,25 @@ def decline_invitation(session: Session, user: User, line: Membership) -> Member
     return line
 
 
+def withdraw_for(session: Session, actor: User, user: User, reason: str, stale_only: bool = False) -> None:
+    """End what waits on this account: it was locked (everything), or an administrator corrected
+    its login (`stale_only`: the claims on lines that no longer list one of its logins).
+
+    A claim rests on the login matching the line; once it does not, the head must not be asked
+    to confirm it, and the line must be free for whoever now registers with the listed phone.
+    """
+    logins = {login for login in (user.phone, user.email) if login}
+    for line in session.scalars(select(Membership).where(Membership.pending_user_id == user.id)
+                                .order_by(Membership.id)):
+        kind = line.pending_kind
+        if stale_only and (kind is not PendingLink.CLAIM or line.contact in logins):
+            continue
+        line.pending_user, line.pending_kind = None, None
+        audit.record(session, actor, line, f"roster_{kind.value if kind else 'claim'}_withdrawn",
+                     reason=f"user {user.id}: {reason}")
+    session.flush()
+
+
 def proposals_for(session: Session, user: User) -> list[Membership]:
     """Lines waiting on or for this account (for its start page: unit and year only)."""
     return list(session.scalars(
