@@ -97,7 +97,9 @@ def db_session(app: Flask) -> Iterator[Session]:
         session.close()
         transaction.rollback()
         connection.close()
-        maker.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+        # Back to the app's own settings (SQLAlchemy's default mode: its name differs by version).
+        maker.configure(bind=engine)
+        maker.kw.pop("join_transaction_mode", None)
 
 
 @pytest.fixture
