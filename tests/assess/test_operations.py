@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from webapp.assessments import operations
 from webapp.errors import DomainError
+from webapp.models import Assessment, AuditEvent, CriteriaVersion
 from webapp.models import AssessmentStatus as S
-from webapp.models import AuditEvent, CriteriaVersion
 
 
 def _events(db_session, assessment):
@@ -113,6 +113,22 @@ def test_a_stale_version_is_a_conflict_not_an_overwrite(db_session, make_assessm
         operations.reject(db_session, second, assessment, seen_version, "Chậm một bước")
     assert conflict.value.status == 409
     assert assessment.status is S.CONFIRMED
+
+
+def test_a_submit_on_a_row_changed_meanwhile_is_a_conflict_that_writes_nothing(db_session, make_assessment):
+    """The submit's UPDATE names the version it read: a row another request moved on is left as
+    it is (no status, no total, no audit event), and the member gets a 409. (With a client id the
+    409 is followed by a re-read of the committed row: `tests/live` races two tabs for that.)"""
+    assessment = make_assessment(points=8)
+    member = assessment.membership.user
+    table = Assessment.__table__
+    db_session.execute(table.update().where(table.c.id == assessment.id).values(version=table.c.version + 1))
+    with pytest.raises(DomainError) as conflict:
+        operations.submit(db_session, member, assessment)
+    assert conflict.value.status == 409
+    row = db_session.execute(select(table.c.status, table.c.self_total).where(table.c.id == assessment.id)).one()
+    assert row == (S.DRAFT, None)
+    assert [e.action for e in _events(db_session, assessment)] == ["create"]
 
 
 def test_revoke_needs_a_reason(db_session, make_assessment, make_user):
