@@ -12,12 +12,13 @@ version) and the answers (`CriteriaSet.allowed_points` is the one rule).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -149,16 +150,25 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
     and savepoint cost more than the database did. Nothing is written when the version moved on.
     """
     version = assessment.version + 1
-    table = Assessment.__table__
-    written = session.execute(
-        table.update()  # type: ignore[attr-defined]
-        .where(table.c.id == assessment.id, table.c.version == assessment.version)
-        .values(**changes, version=version, updated_at=utcnow())
-    )
+    parameters = {**changes, "version": version, "updated_at": utcnow(),
+                  "row_id": assessment.id, "seen_version": assessment.version}
+    written = session.execute(_guarded_update(tuple(sorted(changes))), parameters)
     if written.rowcount != 1:  # type: ignore[attr-defined]
         raise conflict()
     for key, value in {**changes, "version": version}.items():
         set_committed_value(assessment, key, value)
+
+
+@functools.cache
+def _guarded_update(columns: tuple[str, ...]) -> Any:
+    """The UPDATE of these columns (and version, updated_at) where the version is the one read;
+    built once per set of columns, its values are parameters."""
+    table = Assessment.__table__
+    return (
+        table.update()  # type: ignore[attr-defined]
+        .where(table.c.id == bindparam("row_id"), table.c.version == bindparam("seen_version"))
+        .values({name: bindparam(name) for name in (*columns, "version", "updated_at")})
+    )
 
 
 def _reread_after_writer(session: Session, assessment: Assessment) -> None:
