@@ -1,7 +1,8 @@
 """Requests per second of the drive-week requests, against a bare Flask app on the same server.
 
 Seeds a database (a throwaway SQLite file, and PostgreSQL too when a URL is given) with one
-school of a few thousand members holding draft assessments, signs a session cookie and CSRF
+school of a few thousand members holding draft assessments (a fifth of them submitted), and a
+second school whose drafts the submit run sends, one each, signs a session cookie and CSRF
 token for each (no password hashing), starts `cdht serve` (gunicorn, one worker per core) and,
 beside it, a bare Flask "hello" app under the same gunicorn settings, then drives each with
 Debian's `wrk` (50 connections, 10 s, alternating hello and app requests):
@@ -11,12 +12,13 @@ Debian's `wrk` (50 connections, 10 s, alternating hello and app requests):
     form page    GET  /assess/<id>
     head's queue GET  /units/<id>/queue
 
-It prints req/s, p50/p95/p99 latency, responses >= 400 (409 apart: a submit beyond the seeded
-drafts finds its assessment already sent), 5xx and the ratio to hello. Targets
-(issue 12): no response >= 500, each request at least 10% of hello's throughput, p95 < 150 ms.
+It prints req/s, p50/p95/p99 latency, responses >= 400 (409 apart: a submit that finds its
+draft already sent, which only happens past the `--submits` seeded drafts), 5xx and the ratio
+to hello. Targets (issue 12): no response >= 500, each request at least 10% of hello's
+throughput, p95 < 150 ms.
 
     python benchmarks/requests_bench.py [--pg postgresql://postgres@127.0.0.1:5432/bench]
-        [--members 5000] [--seconds 10] [--connections 50] [--workers N] [--threads T]
+        [--members 3000] [--submits N] [--seconds 10] [--connections 50] [--workers N] [--threads T]
         [--requests draft,submit,form,queue]
 """
 from __future__ import annotations
@@ -90,7 +92,13 @@ def _session_cookie(app, user_id: int, secret: str) -> tuple[str, str]:  # type:
     return cookie, token
 
 
-def seed(database_url: str, members: int) -> tuple[list[Person], Person, int]:
+def seed(database_url: str, members: int, submitters: int) -> tuple[list[Person], list[Person], Person, int]:
+    """One school of `members` with drafts (a fifth already submitted: a queue worth reading) for
+    the draft, form and queue runs, and a second school of `submitters` drafts that the submit run
+    sends one by one (so it never runs out, and the first school's queue stays the same size).
+
+    Returns the first school's drafting members, the second school's, its head and its unit id.
+    """
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": database_url})
     engine = db.engine_of(app)
     if engine.dialect.name == "postgresql":
@@ -98,7 +106,6 @@ def seed(database_url: str, members: int) -> tuple[list[Person], Person, int]:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(engine)
-    password = generate_password_hash("bench-password")
     with app.app_context(), app.test_request_context():
         session = db.session
         criteria_store.sync_shipped(session)
@@ -108,58 +115,65 @@ def seed(database_url: str, members: int) -> tuple[list[Person], Person, int]:
         session.add(area)
         session.flush()
         area.set_path()
-        unit = Unit(code="THPT-B", name="Trường THPT Thử Tải", kind=UnitKind.HIGH_SCHOOL, area=area)
         today = date.today()
         year = AssessmentYear(label="Năm thử tải", kind=YearKind.SCHOOL, starts_on=today - timedelta(days=60),
                               ends_on=today + timedelta(days=200), is_open=True)
-        head = User(full_name="Hiệu trưởng", phone="0800000000", password_hash=password)
-        session.add_all([unit, year, head])
+        head = User(full_name="Hiệu trưởng", phone="0800000000", password_hash=generate_password_hash("bench"))
+        unit = Unit(code="THPT-B", name="Trường THPT Thử Tải", kind=UnitKind.HIGH_SCHOOL, area=area)
+        other = Unit(code="THPT-C", name="Trường THPT Gửi Phiếu", kind=UnitKind.HIGH_SCHOOL, area=area)
+        session.add_all([unit, other, year, head])
         session.flush()
         session.add(RoleGrant(user=head, role=Role.UNIT_HEAD, unit=unit))
-        phones = [f"08{n:08d}" for n in range(1, members + 1)]
-        session.execute(insert(User), [{"full_name": f"Học sinh {n}", "phone": phone, "password_hash": password,
-                                        "active": True} for n, phone in enumerate(phones, start=1)])
-        ids, secrets_of = {}, {}
-        for phone, user_id, secret in session.execute(
-                select(User.phone, User.id, User.session_secret).where(User.phone.in_(phones))):
-            ids[phone], secrets_of[user_id] = user_id, secret
-        session.execute(insert(Membership), [
-            {"unit_id": unit.id, "year_id": year.id, "user_id": ids[phone], "full_name": f"Học sinh {n}",
-             "contact": phone, "appendix": "V", "section": f"10A{n % 12 + 1}"}
-            for n, phone in enumerate(phones, start=1)])
-        lines = {user_id: line_id for user_id, line_id in session.execute(
-            select(Membership.user_id, Membership.id).where(Membership.unit_id == unit.id))}
-        session.execute(insert(Assessment), [
-            {"membership_id": lines[ids[phone]], "criteria_version_id": version.id,
-             "status": AssessmentStatus.DRAFT, "version": 1} for phone in phones])
-        assessments = {line_id: assessment_id for line_id, assessment_id in session.execute(
-            select(Assessment.membership_id, Assessment.id))}
-        session.execute(insert(Answer), [
-            {"assessment_id": assessments[line], "index_code": str(code), "self_value": 8,
-             "evidence_note": EVIDENCE}
-            for line in lines.values() for code in range(1, 11)])
-        # A queue worth reading: a fifth of the school has submitted.
-        waiting = [assessments[lines[ids[phone]]] for phone in phones[::5]]
-        session.execute(Assessment.__table__.update().where(Assessment.id.in_(waiting))
-                        .values(status=AssessmentStatus.SUBMITTED.value, self_total=80, self_achieved=True))
+        school = _seed_school(session, unit, year, version.id, "08", members, submitted_share=5)
+        senders = _seed_school(session, other, year, version.id, "07", submitters, submitted_share=0)
         session.commit()
         if engine.dialect.name == "postgresql":
             # What autovacuum does within a minute of a bulk load; without it, the planner
             # guesses from an empty table. (SQLite keeps no statistics unless asked.)
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("ANALYZE"))
-        people = []
-        for phone in phones:
-            assessment_id = assessments[lines[ids[phone]]]
-            if assessment_id in waiting:
-                continue
-            cookie, token = _session_cookie(app, ids[phone], secrets_of[ids[phone]])
-            people.append(Person(ids[phone], assessment_id, cookie, token))
-        head_cookie, head_token = _session_cookie(app, head.id, head.session_secret)
+        people = [Person(user_id, assessment_id, *_session_cookie(app, user_id, secret))
+                  for user_id, assessment_id, secret in school]
+        submitting = [Person(user_id, assessment_id, *_session_cookie(app, user_id, secret))
+                      for user_id, assessment_id, secret in senders]
+        head_person = Person(head.id, 0, *_session_cookie(app, head.id, head.session_secret))
         unit_id = unit.id
-        head_person = Person(head.id, 0, head_cookie, head_token)
     engine.dispose()
-    return people, head_person, unit_id
+    return people, submitting, head_person, unit_id
+
+
+def _seed_school(session, unit: Unit, year: AssessmentYear, version_id: int, prefix: str, count: int,  # type: ignore[no-untyped-def]
+                 submitted_share: int) -> list[tuple[int, int, str]]:
+    """`count` members of `unit` with a draft of ten answers each; every `submitted_share`-th one
+    already submitted (0: none). Returns (user id, assessment id, session secret) of the drafts."""
+    password = generate_password_hash("bench-password")
+    phones = [f"{prefix}{n:08d}" for n in range(1, count + 1)]
+    session.execute(insert(User), [{"full_name": f"Học sinh {n}", "phone": phone, "password_hash": password,
+                                    "active": True} for n, phone in enumerate(phones, start=1)])
+    ids, secrets_of = {}, {}
+    for phone, user_id, secret in session.execute(
+            select(User.phone, User.id, User.session_secret).where(User.phone.in_(phones))):
+        ids[phone], secrets_of[user_id] = user_id, secret
+    session.execute(insert(Membership), [
+        {"unit_id": unit.id, "year_id": year.id, "user_id": ids[phone], "full_name": f"Học sinh {n}",
+         "contact": phone, "appendix": "V", "section": f"10A{n % 12 + 1}"}
+        for n, phone in enumerate(phones, start=1)])
+    lines = {user_id: line_id for user_id, line_id in session.execute(
+        select(Membership.user_id, Membership.id).where(Membership.unit_id == unit.id))}
+    session.execute(insert(Assessment), [
+        {"membership_id": line, "criteria_version_id": version_id, "status": AssessmentStatus.DRAFT,
+         "version": 1} for line in lines.values()])
+    assessments = {line_id: assessment_id for line_id, assessment_id in session.execute(
+        select(Assessment.membership_id, Assessment.id).where(Assessment.membership_id.in_(lines.values())))}
+    session.execute(insert(Answer), [
+        {"assessment_id": assessments[line], "index_code": str(code), "self_value": 8, "evidence_note": EVIDENCE}
+        for line in lines.values() for code in range(1, 11)])
+    waiting = {assessments[lines[ids[phone]]] for phone in phones[::submitted_share]} if submitted_share else set()
+    if waiting:
+        session.execute(Assessment.__table__.update().where(Assessment.id.in_(waiting))
+                        .values(status=AssessmentStatus.SUBMITTED.value, self_total=80, self_achieved=True))
+    return [(ids[phone], assessments[lines[ids[phone]]], secrets_of[ids[phone]]) for phone in phones
+            if assessments[lines[ids[phone]]] not in waiting]
 
 
 # Serving -----------------------------------------------------------------------------------
@@ -297,13 +311,11 @@ def run_wrk(port: int, kind: str, people_file: Path, unit_id: int, seconds: int,
 def bench(database_url: str, label: str, args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="cdht-bench-"))
     try:
-        print(f"\n== {label}: seeding {args.members} members …", flush=True)
-        people, head, unit_id = seed(database_url, args.members)
-        # Drafts can be saved and shown again and again; each submit needs a draft of its own, so
-        # the submits get most of the school (a request beyond them answers 409, counted apart).
-        fifth = len(people) // 5
-        pools = {"draft": people[:fifth], "form": people[:fifth], "submit": people[fifth:], "queue": [head],
-                 "hello": [head]}
+        print(f"\n== {label}: seeding a school of {args.members} members, and drafts to submit …", flush=True)
+        # Drafts can be saved and shown again and again; each submit needs a draft of its own.
+        submitters = args.submits or args.seconds * 600
+        people, submitting, head, unit_id = seed(database_url, args.members, submitters)
+        pools = {"draft": people, "form": people, "submit": submitting, "queue": [head], "hello": [head]}
         script = folder / "bench.lua"
         script.write_text(LUA)
         processes, app_port, hello_port = start_servers(database_url, folder, args.workers, args.threads)
@@ -330,7 +342,9 @@ def bench(database_url: str, label: str, args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", help="also run on this PostgreSQL database (its schema is replaced)")
-    parser.add_argument("--members", type=int, default=5000)
+    parser.add_argument("--members", type=int, default=3000, help="the measured school's size")
+    parser.add_argument("--submits", type=int, default=0,
+                        help="drafts of a second school for the submit run (default: 600 a second)")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
