@@ -60,12 +60,14 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-# How often a writer asks again for SQLite's write lock while another holds it.
-LOCK_POLL_SECONDS = 0.002
+# How often a writer asks again for SQLite's write lock while another holds it. A draft save
+# holds it about 1.5 ms; at 2 ms the lock sat idle between writers (measured with 50 phones:
+# 0.5 ms served a third more saves, p95 107 instead of 160 ms; a miss costs microseconds).
+LOCK_POLL_SECONDS = 0.0005
 
 
 def _begin_immediate(connection: Any, busy_ms: int) -> None:
-    """BEGIN IMMEDIATE, asking again every 2 ms until the busy timeout has passed.
+    """BEGIN IMMEDIATE, asking again every 0.5 ms until the busy timeout has passed.
 
     SQLite's own busy handler sleeps longer after each miss (up to 100 ms), so under a steady
     stream of writers a request that has waited a while sleeps through every release and loses
