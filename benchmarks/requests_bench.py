@@ -348,7 +348,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=1, help="per worker, as `cdht serve --threads`")
+    parser.add_argument("--threads", type=int, default=2, help="per worker, as `cdht serve --threads`")
     parser.add_argument("--requests", default="draft,submit,form,queue", help="which, comma-separated")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

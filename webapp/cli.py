@@ -79,7 +79,7 @@ def prepare_database() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Worker processes (default: one per CPU core). Each uses about one core.")
-@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Threads per worker: requests one worker serves at once (they share one core; "
                    "raise it when slow downloads should not hold up a worker).")
 @click.option("--connections", default=1000, show_default=True, type=click.IntRange(10, 100000),
