@@ -29,6 +29,8 @@ FORBIDDEN = {
     r"Bỏ qua, tới nội dung": "write “Chuyển đến nội dung chính”",
     r"[Ll]iên hệ thủ trưởng|[Nn]hờ thủ trưởng|hỏi (giáo viên chủ nhiệm hoặc )?thủ trưởng|đề nghị thủ trưởng": (
         "members' contact is “người phụ trách ở đơn vị (giáo viên chủ nhiệm, cán bộ được giao)”"),
+    r"[Ll]ớp/phòng(?! ban)": "one label for the field: “Lớp / Tổ, phòng” (file header aliases aside)",
+    r'class="num">Danh sách<': "a count of people is headed “Số người”",
 }
 
 
