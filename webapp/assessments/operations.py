@@ -149,13 +149,12 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
     Core rather than the unit of work on the drive-week hot path (submit): the ORM's flush
     and savepoint cost more than the database did. Nothing is written when the version moved on.
     """
-    version = assessment.version + 1
-    parameters = {**changes, "version": version, "updated_at": utcnow(),
-                  "row_id": assessment.id, "seen_version": assessment.version}
+    written_values = {**changes, "version": assessment.version + 1, "updated_at": utcnow()}
+    parameters = {**written_values, "row_id": assessment.id, "seen_version": assessment.version}
     written = session.execute(_guarded_update(tuple(sorted(changes))), parameters)
     if written.rowcount != 1:  # type: ignore[attr-defined]
         raise conflict()
-    for key, value in {**changes, "version": version}.items():
+    for key, value in written_values.items():
         set_committed_value(assessment, key, value)
 
 
