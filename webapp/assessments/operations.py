@@ -267,7 +267,9 @@ def _confirm_many(session: Session, head: User, unit_id: int, picks: Mapping[int
     found = session.scalars(
         select(Assessment).join(Membership, Assessment.membership_id == Membership.id)
         .where(Assessment.id.in_(list(picks)), Membership.unit_id == unit_id)
-        .order_by(Assessment.id)  # one order for everyone, so two heads' row locks cannot deadlock
+        # One order for everyone, so two heads' row locks cannot deadlock: the forms', and then
+        # the stored tally's rows (one per year, group and class), which each confirmation updates.
+        .order_by(Membership.year_id, Membership.appendix, Membership.section, Assessment.id)
         .with_for_update(of=Assessment)
     ).all()
     outcome = BulkOutcome()

@@ -15,13 +15,13 @@ from .criteria_versions import CriteriaVersion
 from .drives import Drive
 from .people import Role, RoleGrant, User
 from .recovery import LinkPurpose, PasswordLink
-from .roster import Membership, PendingLink
+from .roster import Membership, PendingLink, RosterTally
 from .throttle import LoginThrottle
 from .years import AssessmentYear, Target, YearKind
 
 __all__ = [
     "SHOWN_STATUSES", "Answer", "Area", "Assessment", "AssessmentStatus", "AssessmentYear", "AuditEvent", "Base",
     "CriteriaVersion", "Drive", "LinkPurpose", "LoginThrottle", "Membership", "PasswordLink", "PendingLink", "Role",
-    "RoleGrant", "ShownStatus", "Target", "Unit", "UnitKind", "User", "YearKind", "shown_status",
+    "RoleGrant", "RosterTally", "ShownStatus", "Target", "Unit", "UnitKind", "User", "YearKind", "shown_status",
     "shown_status_condition", "utcnow",
 ]

@@ -84,3 +84,32 @@ class Membership(Base):
 
     def __repr__(self) -> str:
         return f"<Membership {self.id} unit={self.unit_id} year={self.year_id}>"
+
+
+class RosterTally(Base):
+    """A unit's roster lines of one year, group and class, and their assessments per status.
+
+    Kept by the database's own triggers on `membership` and `assessment` (migration
+    `a7c9e1b3d5f8`), so every write path keeps it, deletions and imports included; the app only
+    reads it (the head's queue counts a school without reading its lines). A line without a
+    class is counted under `section` '' (a key column cannot be NULL).
+    """
+
+    __tablename__ = "roster_tally"
+
+    # No foreign keys: a row goes with the last line of its unit, year, group and class.
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    year_id: Mapped[int] = mapped_column(primary_key=True)
+    appendix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    section: Mapped[str] = mapped_column(String(80), primary_key=True)
+    lines: Mapped[int]
+    # One column per shown status (`SHOWN_STATUSES` keys), and the waiting forms that reached
+    # the title by their own points (what bulk confirmation picks).
+    draft: Mapped[int] = mapped_column(server_default="0")
+    submitted: Mapped[int] = mapped_column(server_default="0")
+    submitted_achieved: Mapped[int] = mapped_column(server_default="0")
+    returned: Mapped[int] = mapped_column(server_default="0")
+    confirmed_achieved: Mapped[int] = mapped_column(server_default="0")
+    confirmed_not_achieved: Mapped[int] = mapped_column(server_default="0")
+    rejected: Mapped[int] = mapped_column(server_default="0")
+    revoked: Mapped[int] = mapped_column(server_default="0")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import CompoundSelect, Integer, Select, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -22,12 +22,10 @@ from ..models import (
     Membership,
     Role,
     RoleGrant,
+    RosterTally,
     Unit,
     User,
-    shown_status,
-    shown_status_condition,
 )
-from ..models.assessments import CONFIRMED_ACHIEVED, CONFIRMED_NOT_ACHIEVED
 
 S = AssessmentStatus
 RETURNED_SHOWN = 20
@@ -250,38 +248,51 @@ class UnitTally:
 
 
 def tally(session: Session, unit_id: int, viewer_id: int | None = None) -> UnitTally:
-    """Count the unit's open-year roster lines (see `UnitTally`) in one statement."""
-    parameters = {"unit_id": unit_id, "viewer_id": viewer_id}
+    """Count the unit's open-year roster lines (see `UnitTally`) in one statement, from the
+    stored counts: a school is counted without reading its lines."""
+    merged: dict[tuple[str, str | None], list[int]] = {}
+    for appendix, section, *numbers in session.execute(
+            _tally_statement(), {"unit_id": unit_id, "viewer_id": viewer_id}):
+        totals = merged.setdefault((appendix, section or None), [0] * len(numbers))
+        for place, number in enumerate(numbers):
+            totals[place] += number
     rows = [TallyRow(appendix, section,
-                     {shown.value: int(count) for shown, count in zip(SHOWN_STATUSES, counts, strict=True)},
-                     int(waiting_count), int(picked))
-            for appendix, section, waiting_count, picked, *counts
-            in session.execute(_tally_statement(viewer_id is not None), parameters)]
+                     {shown.value: count for shown, count in zip(SHOWN_STATUSES, counts, strict=True)},
+                     waiting_count, picked)
+            for (appendix, section), (waiting_count, picked, *counts) in sorted(merged.items(), key=_group_order)]
     return UnitTally(unit_id, viewer_id, rows)
 
 
+def _group_order(item: tuple[tuple[str, str | None], list[int]]) -> tuple[str, bool, str]:
+    (appendix, section), _numbers = item
+    return appendix, section is None, section or ""
+
+
 @functools.cache
-def _tally_statement(leaves_out_viewer: bool) -> Select:
+def _tally_statement() -> CompoundSelect:
     """The tally's statement, built once (its ids are parameters): building it cost more than
     the database took to run it.
 
-    Conditional counts per group and class rather than a group per status: the database then
-    sorts a few dozen groups, not every line. Open years come as a list of ids, so the roster
-    index (unit, group, class, year) gives the lines already in group and class order.
+    The stored counts of the unit's open years (`RosterTally`, one row per year, group and
+    class), and, taken away from those waiting, the viewer's own submitted form: another head
+    or the area above confirms it. Rows of one group and class in several open years are
+    added up by `tally`.
     """
-    waiting = Assessment.status == S.SUBMITTED
-    if leaves_out_viewer:
-        viewer = bindparam("viewer_id", type_=Integer)
-        waiting = and_(waiting, or_(Membership.user_id.is_(None), Membership.user_id != viewer))
-    counted = [func.count(case((shown_status_condition(shown.value), 1))) for shown in SHOWN_STATUSES]
+    unit = bindparam("unit_id", type_=Integer)
     open_years = select(AssessmentYear.id).where(AssessmentYear.is_open.is_(True))
-    return (
-        select(Membership.appendix, Membership.section, func.count(case((waiting, 1))),
-               func.count(case((and_(waiting, Assessment.self_achieved.is_(True)), 1))), *counted)
-        .outerjoin(Assessment, Assessment.membership_id == Membership.id)
-        .where(Membership.unit_id == bindparam("unit_id", type_=Integer), Membership.year_id.in_(open_years))
-        .group_by(Membership.appendix, Membership.section)
+    stored = select(
+        RosterTally.appendix, RosterTally.section, RosterTally.submitted, RosterTally.submitted_achieved,
+        *(getattr(RosterTally, shown.value) for shown in SHOWN_STATUSES),
+    ).where(RosterTally.unit_id == unit, RosterTally.year_id.in_(open_years))
+    none = literal(0, Integer)
+    own = (
+        select(Membership.appendix, func.coalesce(Membership.section, ""), literal(-1, Integer),
+               -case((Assessment.self_achieved.is_(True), 1), else_=0), *(none for _ in SHOWN_STATUSES))
+        .join(Assessment, Assessment.membership_id == Membership.id)
+        .where(Membership.unit_id == unit, Membership.user_id == bindparam("viewer_id", type_=Integer),
+               Membership.year_id.in_(open_years), Assessment.status == S.SUBMITTED)
     )
+    return union_all(stored, own)
 
 
 def status_counts(session: Session, unit_id: int, filters: QueueFilters = QueueFilters()) -> dict[str, int]:
@@ -303,36 +314,27 @@ def next_waiting(session: Session, unit_id: int, after: Assessment,
 
 
 def unit_summaries(session: Session, unit_ids: Iterable[int]) -> list[UnitSummary]:
-    """Per unit: assessments waiting, confirmed, and roster size in open years (three queries)."""
+    """Per unit: assessments waiting, confirmed, and roster size in open years (two statements:
+    the units, and their stored counts)."""
     ids = list(unit_ids)
     if not ids:
         return []
     units = session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)).all()
-    status_rows = session.execute(
-        select(Membership.unit_id, Assessment.status, Assessment.confirmed_achieved, func.count(Assessment.id))
-        .join(Membership, Assessment.membership_id == Membership.id)
-        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
-        .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True),
-               Assessment.status.in_((S.SUBMITTED, S.CONFIRMED)))
-        .group_by(Membership.unit_id, Assessment.status, Assessment.confirmed_achieved)
-    ).all()
-    roster_rows = session.execute(
-        select(Membership.unit_id, func.count(Membership.id))
-        .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
-        .where(Membership.unit_id.in_(ids), AssessmentYear.is_open.is_(True))
-        .group_by(Membership.unit_id)
-    ).all()
-    by_status: dict[tuple[int, str], int] = {}
-    for unit_id, status, achieved, total in status_rows:
-        key = (unit_id, shown_status(status, achieved).value)
-        by_status[key] = by_status.get(key, 0) + total
-    roster = dict(roster_rows)
-    return [
-        UnitSummary(unit, by_status.get((unit.id, S.SUBMITTED.value), 0),
-                    by_status.get((unit.id, CONFIRMED_ACHIEVED.value), 0),
-                    by_status.get((unit.id, CONFIRMED_NOT_ACHIEVED.value), 0), roster.get(unit.id, 0))
-        for unit in units
-    ]
+    open_years = select(AssessmentYear.id).where(AssessmentYear.is_open.is_(True))
+    counts = {row.unit_id: row for row in session.execute(
+        select(RosterTally.unit_id, func.sum(RosterTally.submitted).label("waiting"),
+               func.sum(RosterTally.confirmed_achieved).label("achieved"),
+               func.sum(RosterTally.confirmed_not_achieved).label("not_achieved"),
+               func.sum(RosterTally.lines).label("lines"))
+        .where(RosterTally.unit_id.in_(ids), RosterTally.year_id.in_(open_years))
+        .group_by(RosterTally.unit_id)
+    )}
+    summaries = []
+    for unit in units:
+        row = counts.get(unit.id)
+        figures = (row.waiting, row.achieved, row.not_achieved, row.lines) if row else (0, 0, 0, 0)
+        summaries.append(UnitSummary(unit, *(int(figure) for figure in figures)))
+    return summaries
 
 
 @dataclass(frozen=True)
