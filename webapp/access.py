@@ -163,13 +163,14 @@ def review_refusal(user: User, assessment: Assessment) -> str | None:
 
 def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | None = None,
           explain: Callable[[User, Any], str | None] | None = None,
-          options: Sequence[Any] = (), for_update: Any = None) -> Callable[[F], F]:
+          options: Sequence[Any] = ()) -> Callable[[F], F]:
     """Guard a view: log in first, load `load` by its URL id (404), then ask `predicate`.
 
     With `load=Unit` the view's `unit_id` argument is replaced by the loaded `unit` (passed
     first); `arg` names the URL argument when it is not `<table>_id`. `explain` gives the
     403 page a reason. `options` are loader options for what the view shows (one statement
-    instead of lazy loads); `for_update` locks the row as it is read (see `Session.get`).
+    instead of lazy loads). Nothing is locked as it is read: a writer checks the version it
+    read when it writes (`assessments.operations`).
     """
 
     def decorate(view: F) -> F:
@@ -181,7 +182,7 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
             if load is not None:
                 object_id = kwargs.pop(arg or f"{load.__tablename__}_id")  # type: ignore[attr-defined]
                 if not statement:
-                    statement.append(_object_and_user(load, options, for_update))
+                    statement.append(_object_and_user(load, options))
                 # `user` keeps the prefetched user alive (the session holds it weakly).
                 found, user = _load_with_user(statement[0], object_id)
             if not current_user.is_authenticated:
@@ -191,7 +192,7 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
                     deny()
                 return view(**kwargs)
             if found is None:
-                found = db.get_or_404(load, object_id, options=options, with_for_update=for_update)
+                found = db.get_or_404(load, object_id, options=options)
             if not predicate(current_user, found):
                 deny(explain(current_user, found) if explain else None)
             return view(found, **kwargs)
@@ -202,13 +203,12 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
     return decorate
 
 
-def _object_and_user(model: type, options: Sequence[Any], for_update: Any) -> Any:
+def _object_and_user(model: type, options: Sequence[Any]) -> Any:
     """The statement `_load_with_user` runs for one view, with the two ids as parameters."""
-    query: Any = (select(model, User, holds_a_role())
-                  .outerjoin(User, User.id == bindparam("user_id", type_=Integer))
-                  .where(model.id == bindparam("object_id", type_=Integer))  # type: ignore[attr-defined]
-                  .options(*options))
-    return query if for_update is None else query.with_for_update(**for_update)
+    return (select(model, User, holds_a_role())
+            .outerjoin(User, User.id == bindparam("user_id", type_=Integer))
+            .where(model.id == bindparam("object_id", type_=Integer))  # type: ignore[attr-defined]
+            .options(*options))
 
 
 def _load_with_user(statement: Any, object_id: int) -> tuple[Any, User | None]:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from webapp.assessments import operations
 from webapp.errors import DomainError
-from webapp.models import Assessment, AuditEvent, CriteriaVersion
+from webapp.models import Answer, Assessment, AuditEvent, CriteriaVersion
 from webapp.models import AssessmentStatus as S
 
 
@@ -115,20 +115,29 @@ def test_a_stale_version_is_a_conflict_not_an_overwrite(db_session, make_assessm
     assert assessment.status is S.CONFIRMED
 
 
-def test_a_submit_on_a_row_changed_meanwhile_is_a_conflict_that_writes_nothing(db_session, make_assessment):
-    """The submit's UPDATE names the version it read: a row another request moved on is left as
-    it is (no status, no total, no audit event), and the member gets a 409. (With a client id the
-    409 is followed by a re-read of the committed row: `tests/live` races two tabs for that.)"""
+def test_a_submit_on_a_row_changed_meanwhile_writes_nothing_it_read_and_submits_what_is_there(
+        db_session, make_assessment, monkeypatch):
+    """The submit's UPDATE names the version it read: when another request (the autosave that
+    left as "Gửi" was tapped) moved the row on, the total computed from the old answers is not
+    written; the submit reads the row again and submits on the answers it finds. (The re-read
+    starts a new transaction; inside the test's own it only reloads: `tests/live` races real
+    requests on both databases.)"""
     assessment = make_assessment(points=8)
     member = assessment.membership.user
-    table = Assessment.__table__
+    table, answers = Assessment.__table__, Answer.__table__
+    db_session.execute(answers.update().values(self_value=0)
+                       .where(answers.c.assessment_id == assessment.id, answers.c.index_code == "1"))
     db_session.execute(table.update().where(table.c.id == assessment.id).values(version=table.c.version + 1))
-    with pytest.raises(DomainError) as conflict:
-        operations.submit(db_session, member, assessment)
-    assert conflict.value.status == 409
+    writes: list[int] = []
+    monkeypatch.setattr(operations, "_reread_after_writer", lambda session, _a: writes.append(1) or session.expire_all())
+
+    operations.submit(db_session, member, assessment)
+
+    assert writes == [1]  # the first UPDATE matched nothing
+    stored = db_session.scalars(select(answers.c.self_value).where(answers.c.assessment_id == assessment.id)).all()
     row = db_session.execute(select(table.c.status, table.c.self_total).where(table.c.id == assessment.id)).one()
-    assert row == (S.DRAFT, None)
-    assert [e.action for e in _events(db_session, assessment)] == ["create"]
+    assert row == (S.SUBMITTED, sum(stored)) and 0 in stored
+    assert [e.action for e in _events(db_session, assessment)] == ["create", "submit"]
 
 
 def test_revoke_needs_a_reason(db_session, make_assessment, make_user):

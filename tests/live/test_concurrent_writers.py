@@ -98,3 +98,28 @@ def test_two_heads_confirming_at_once_one_wins_the_other_is_told(live: Live) -> 
     assert sorted(statuses) == [302, 409], (statuses, line_name)
     with live.session() as session:
         assert session.get(Assessment, assessment_id).status is AssessmentStatus.CONFIRMED
+
+
+def test_an_autosave_racing_the_submit_never_changes_a_submitted_form(live: Live) -> None:
+    """The phone's last autosave and the "Gửi" tap arrive together: the save lands before the
+    submit (whose answers then win) or is refused after it, never in between, where it would
+    change the answers of a form already sent (and scored) for confirmation."""
+    members = seed_members(live, PHONES)
+    late = {"answers": {"1": 0}, "notes": {"1": "Bản nháp cũ"}}
+
+    def racers(user_id: int, assessment_id: int) -> list:  # type: ignore[type-arg]
+        cookie = live.cookie(user_id)
+        base = f"/api/assessments/{assessment_id}"
+        body = json.dumps({"answers": ANSWERS, "notes": NOTES, "client_id": str(uuid.uuid4())})
+        return [lambda: [_send(live, "POST", f"{base}/submit", cookie, body, "application/json")],
+                *(lambda: [_send(live, "PUT", f"{base}/draft", cookie, json.dumps(late), "application/json")]
+                  for _ in range(3))]
+
+    statuses = _all_at_once([job for user_id, assessment_id in members for job in racers(user_id, assessment_id)])
+    assert set(statuses) <= {200, 409} and statuses.count(200) >= PHONES
+    with live.session() as session:
+        for _, assessment_id in members:
+            assessment = session.get(Assessment, assessment_id)
+            assert assessment.status is AssessmentStatus.SUBMITTED
+            answers = {answer.index_code: (answer.self_value, answer.evidence_note) for answer in assessment.answers}
+            assert answers["1"] == (8, NOTES["1"]), assessment_id

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from .. import criteria_store
 from ..access import allow, owns, public, signed_in
 from ..assessments import operations
-from ..assessments.queries import ASSESSMENT_PAGE, ASSESSMENT_SAVE, FOR_UPDATE
+from ..assessments.queries import ASSESSMENT_PAGE, ASSESSMENT_SAVE
 from ..db import db
 from ..errors import DomainError, fail
 from ..models import Assessment, CriteriaVersion
@@ -73,7 +73,7 @@ def save_draft(a: Assessment) -> ResponseReturnValue:
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
-@allow(owns, load=Assessment, options=ASSESSMENT_SAVE, for_update=FOR_UPDATE)
+@allow(owns, load=Assessment, options=ASSESSMENT_SAVE)
 def submit(a: Assessment) -> ResponseReturnValue:
     data = _load(SUBMIT)
     try:

@@ -50,6 +50,14 @@ def conflict(message: str = CHANGED_MESSAGE) -> DomainError:
     return DomainError(message, status=409)
 
 
+class RowMovedOn(DomainError):
+    """The assessment's row is no longer the version this request read: another request wrote
+    it in between (a 409 unless the caller reads it again and retries)."""
+
+    def __init__(self) -> None:
+        super().__init__(CHANGED_MESSAGE, status=409)
+
+
 def criteria_of(assessment: Assessment) -> CriteriaSet:
     """The criteria set the assessment was made under (pinned, never the newest file)."""
     return criteria_store.criteria_set_of(assessment.criteria_version)
@@ -86,10 +94,25 @@ def start(session: Session, member: User, membership: Membership) -> Assessment:
 
 def save_draft(session: Session, member: User, assessment: Assessment, values: Values,
                notes: Mapping[str, str] | None = None) -> Assessment:
-    """Store the member's answers so far; incomplete answers are fine in a draft."""
+    """Store the member's answers so far; incomplete answers are fine in a draft.
+
+    A save that changed something moves the version on, guarded by the version it read, as
+    the submit is: an autosave racing the "Gửi" tap (or a second tab) then never lands on a
+    form already sent. The loser reads what the winner left and tries once more, where a form
+    sent meanwhile is refused (409).
+    """
+    try:
+        return _save_draft(session, assessment, values, notes or {})
+    except RowMovedOn:
+        _reread_after_writer(session, assessment)
+    return _save_draft(session, assessment, values, notes or {})
+
+
+def _save_draft(session: Session, assessment: Assessment, values: Values, notes: Mapping[str, str]) -> Assessment:
     _require_status(assessment, EDITABLE)
     _require_open_year(assessment.membership)
-    _store_self_answers(session, assessment, values, notes or {})
+    if _store_self_answers(session, assessment, values, notes):
+        _write_if_unchanged(session, assessment, {})
     return assessment
 
 
@@ -100,27 +123,26 @@ def submit(session: Session, member: User, assessment: Assessment, values: Value
     `client_id` is made on the phone once per attempt: the same id again (a replay from the
     offline queue, even after a withdrawal, or the same tap arriving from two tabs at once)
     returns the assessment as the first request left it, and an id already used by another
-    assessment is refused. Routes load the assessment `FOR_UPDATE`
-    (`webapp.assessments.queries`), so on PostgreSQL a second request waits for the first;
-    where it did not, the loser re-reads what the winner stored.
+    assessment is refused.
+
+    The row is written only if its version is still the one read with the answers (no lock
+    while reading: a lock taken with the read would let the answers come from before the other
+    writer's commit). The loser of a race reads what the winner left: the same id is the
+    winner's reply; a save from an autosave or another tab is submitted over once more.
     """
-    if not client_id:
-        return _submit(session, member, assessment, values, notes, None)
-    if assessment.client_id == client_id:
+    if client_id and assessment.client_id == client_id:
         return assessment
     try:
         # An id used by another assessment is caught by its unique constraint.
         return _submit(session, member, assessment, values, notes, client_id)
-    except (DomainError, IntegrityError, OperationalError) as error:
-        if isinstance(error, DomainError) and not error.is_conflict:
-            raise
-        # Lost a race to another request; if it carried this id, its reply is ours too.
+    except (RowMovedOn, IntegrityError, OperationalError) as error:
         _reread_after_writer(session, assessment)
-        if assessment.client_id == client_id:
+        if client_id and assessment.client_id == client_id:
             return assessment
         if isinstance(error, IntegrityError):
             raise conflict(CLIENT_ID_TAKEN) from None
-        raise
+    # Once more on what the winner left (a form it sent is refused by the status check).
+    return _submit(session, member, assessment, values, notes, client_id)
 
 
 def _submit(session: Session, member: User, assessment: Assessment, values: Values | None,
@@ -153,7 +175,7 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
     parameters = {**written_values, "row_id": assessment.id, "seen_version": assessment.version}
     written = session.execute(_guarded_update(tuple(sorted(changes))), parameters)
     if written.rowcount != 1:  # type: ignore[attr-defined]
-        raise conflict()
+        raise RowMovedOn()
     for key, value in written_values.items():
         set_committed_value(assessment, key, value)
 
@@ -407,8 +429,10 @@ def _checked(assessment: Assessment, values: Values,
 
 
 def _store_self_answers(session: Session, assessment: Assessment, values: Values,
-                        notes: Mapping[str, str]) -> None:
-    """Write the changed answers in one statement (insert or update), whatever the mix.
+                        notes: Mapping[str, str]) -> bool:
+    """Write the changed answers in one statement (insert or update), whatever the mix, in
+    index order (two writers lock the rows in one order, then the assessment's); False when
+    nothing changed.
 
     Core rather than the unit of work: a save touches a handful of small rows, and the ORM's
     per-object bookkeeping cost more than the database did.
@@ -416,7 +440,7 @@ def _store_self_answers(session: Session, assessment: Assessment, values: Values
     checked, cleaned = _checked(assessment, values, notes)
     stored = assessment.answers_by_index()
     rows = []
-    for code in checked.keys() | cleaned.keys():
+    for code in sorted(checked.keys() | cleaned.keys()):
         answer = stored.get(code)
         value = checked[code] if code in checked else (answer.self_value if answer else None)
         note = cleaned[code] if code in cleaned else (answer.evidence_note if answer else None)
@@ -428,10 +452,11 @@ def _store_self_answers(session: Session, assessment: Assessment, values: Values
             set_committed_value(answer, "self_value", value)
             set_committed_value(answer, "evidence_note", note)
     if not rows:
-        return
+        return False
     session.execute(_answers_upsert(session), rows)
     if any(row["index_code"] not in stored for row in rows):
         session.expire(assessment, ["answers"])
+    return True
 
 
 def _answers_upsert(session: Session) -> Any:

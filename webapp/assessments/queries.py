@@ -23,8 +23,6 @@ ASSESSMENT_SAVE = (
     joinedload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
-# Locks only the assessment's row (PostgreSQL refuses to lock the outer-joined answers).
-FOR_UPDATE = {"of": Assessment}
 
 
 def roster_lines(session: Session, user: User) -> list[Membership]:
