@@ -95,7 +95,8 @@ def seed(session, units: int, members: int) -> tuple[Area, Unit, AssessmentYear]
             if status is None:
                 continue
             assessments.append({
-                "membership_id": line_id, "criteria_version_id": version_ids[line["appendix"]],
+                "membership_id": line_id, "unit_id": line["unit_id"],
+                "criteria_version_id": version_ids[line["appendix"]],
                 "status": status, "self_total": 85 if self_ok else 60, "self_achieved": self_ok,
                 "confirmed_achieved": confirmed_ok, "version": 1, "created_at": now,
                 "updated_at": now, "submitted_at": None if status == "draft" else now,

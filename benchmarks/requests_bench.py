@@ -161,7 +161,7 @@ def _seed_school(session, unit: Unit, year: AssessmentYear, version_id: int, pre
     lines = {user_id: line_id for user_id, line_id in session.execute(
         select(Membership.user_id, Membership.id).where(Membership.unit_id == unit.id))}
     session.execute(insert(Assessment), [
-        {"membership_id": line, "criteria_version_id": version_id, "status": AssessmentStatus.DRAFT,
+        {"membership_id": line, "unit_id": unit.id, "criteria_version_id": version_id, "status": AssessmentStatus.DRAFT,
          "version": 1} for line in lines.values()])
     assessments = {line_id: assessment_id for line_id, assessment_id in session.execute(
         select(Assessment.membership_id, Assessment.id).where(Assessment.membership_id.in_(lines.values())))}

@@ -72,7 +72,7 @@ def can_review_unit(user: User, unit: Unit) -> bool:
 
 def aggregates_directly(user: User, area_id: int) -> bool:
     """An aggregator of exactly this area (the node that manages its units), not of one above."""
-    return any(g.role is Role.AGGREGATOR and g.area_id == area_id for g in user.role_grants)
+    return any(g.role is Role.AGGREGATOR and g.area_id == area_id for g in user.grants)
 
 
 def confirms_heads(user: User) -> bool:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import quote_plus
 
-from flask import Flask
+from flask import Flask, url_for
 
 from . import access
 from .groups import group_label
@@ -25,11 +27,33 @@ def format_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+# Stands for the value `fill` puts in: a number, so any converter and the query string keep it
+# as it is; no id or filter value is ever this one.
+_SLOT = "918273645546372819"
+# What Werkzeug leaves unquoted in a query value (`werkzeug.urls._urlencode`).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def url_pattern(endpoint: str, slot: str, **values: Any) -> str:
+    """`url_for` once for a list's links that differ only in `slot` (an int id in the path,
+    or a query value); `fill` gives each row's. A queue page of 50 forms built 50 URLs,
+    a third of its rendering."""
+    return url_for(endpoint, **{**values, slot: _SLOT})
+
+
+def fill(pattern: str, value: object) -> str:
+    """The URL of `url_pattern` with `value` in the slot, quoted as `url_for` quotes a query value
+    (an int comes out as it is)."""
+    return pattern.replace(_SLOT, quote_plus(str(value), safe=_QUERY_SAFE), 1)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_vn"] = format_datetime
     app.jinja_env.filters["date_vn"] = format_date
     # `{{ code|group_label }}` for members, `{{ code|group_label(appendix=True) }}` elsewhere.
     app.jinja_env.filters["group_label"] = group_label
     app.jinja_env.globals["status_text"] = status_text
+    app.jinja_env.globals["url_pattern"] = url_pattern
+    app.jinja_env.filters["fill"] = fill
     # Templates ask the same predicates as the routes: `access.can_manage_unit(current_user, unit)`.
     app.jinja_env.globals["access"] = access

@@ -129,7 +129,12 @@ def test_a_submit_on_a_row_changed_meanwhile_writes_nothing_it_read_and_submits_
                        .where(answers.c.assessment_id == assessment.id, answers.c.index_code == "1"))
     db_session.execute(table.update().where(table.c.id == assessment.id).values(version=table.c.version + 1))
     writes: list[int] = []
-    monkeypatch.setattr(operations, "_reread_after_writer", lambda session, _a: writes.append(1) or session.expire_all())
+
+    def reread(session, _assessment) -> None:  # type: ignore[no-untyped-def]
+        writes.append(1)
+        session.expire_all()
+
+    monkeypatch.setattr(operations, "_reread_after_writer", reread)
 
     operations.submit(db_session, member, assessment)
 

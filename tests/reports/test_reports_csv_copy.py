@@ -40,7 +40,7 @@ def tricky(seed, db_session, make_unit, make_membership):
         if status is None:
             continue
         db_session.add(Assessment(
-            membership=line, criteria_version_id=version.id, status=status,
+            membership=line, unit_id=unit.id, criteria_version_id=version.id, status=status,
             self_total=number * 5 if number % 4 else None, self_achieved=bool(number % 2),
             head_total=90 - number if status is AssessmentStatus.CONFIRMED else None,
             confirmed_achieved=bool(number % 3) if status is AssessmentStatus.CONFIRMED else None,

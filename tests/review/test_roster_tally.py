@@ -102,8 +102,10 @@ class Roster:
     def start(self, place: int, values: tuple[AssessmentStatus, bool, bool | None]) -> None:
         line_id = self.line(place)
         if line_id is not None and self.assessment_of(line_id) is None:
+            unit_id = select(Membership.unit_id).where(Membership.id == line_id).scalar_subquery()
             self.session.execute(insert(Assessment).values(
-                membership_id=line_id, criteria_version_id=self.version_id, version=1, **self._state(values)))
+                membership_id=line_id, unit_id=unit_id, criteria_version_id=self.version_id, version=1,
+                **self._state(values)))
 
     def set(self, place: int, values: tuple[AssessmentStatus, bool, bool | None]) -> None:
         assessment_id = self.assessment_of(self.line(place))
@@ -153,6 +155,9 @@ def test_the_stored_tally_equals_a_fresh_count_after_any_writes(db_session, make
         for operation in operations:
             roster.apply(operation)
         assert stored_counts(db_session, roster.unit_ids) == fresh_counts(db_session, roster.unit_ids)
+        # Each form's copy of its line's unit (what the queue reads forms by) followed every move.
+        assert db_session.scalar(select(func.count()).select_from(Assessment).join(Membership).where(
+            Assessment.unit_id != Membership.unit_id)) == 0
     finally:
         savepoint.rollback()
 

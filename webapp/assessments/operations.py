@@ -75,7 +75,8 @@ def start(session: Session, member: User, membership: Membership) -> Assessment:
     if version is None:
         raise DomainError(f"Chưa có bộ tiêu chí cho Phụ lục {membership.appendix}.")
     # Linked by id and added inside the savepoint, so a lost race leaves nothing pending.
-    assessment = Assessment(membership_id=membership.id, criteria_version=version, status=S.DRAFT)
+    assessment = Assessment(membership_id=membership.id, unit_id=membership.unit_id, criteria_version=version,
+                            status=S.DRAFT)
     try:
         with session.begin_nested():
             session.add(assessment)

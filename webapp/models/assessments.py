@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
@@ -60,12 +60,22 @@ class Assessment(Base):
     """One member's assessment for one roster line (so one per member, unit and year)."""
 
     __tablename__ = "assessment"
-    __table_args__ = NEVER_REUSE_IDS
+    __table_args__ = (
+        # The head's queue (`review.queries.waiting`, `returned`): one unit's forms in a status,
+        # oldest first, read in order and stopped at the page. Through the roster lines instead,
+        # the database reads every line of the school or every school's submitted forms.
+        Index("ix_assessment_unit_status", "unit_id", "status", "submitted_at", "id"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(
         ForeignKey("membership.id", ondelete="CASCADE"), unique=True
     )
+    # The roster line's unit, copied when the assessment is created (a line never changes unit),
+    # for the index above. Queries still filter on `Membership.unit_id` too, so a wrong copy
+    # could only hide a form from its head, never show it to another unit's.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     criteria_version_id: Mapped[int] = mapped_column(
         ForeignKey("criteria_version.id", ondelete="RESTRICT"), index=True
     )

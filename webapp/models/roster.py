@@ -90,7 +90,7 @@ class RosterTally(Base):
     """A unit's roster lines of one year, group and class, and their assessments per status.
 
     Kept by the database's own triggers on `membership` and `assessment` (migration
-    `a7c9e1b3d5f8`), so every write path keeps it, deletions and imports included; the app only
+    `e3a5c7d9f1b4`), so every write path keeps it, deletions and imports included; the app only
     reads it (the head's queue counts a school without reading its lines). A line without a
     class is counted under `section` '' (a key column cannot be NULL).
     """

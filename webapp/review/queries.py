@@ -10,7 +10,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CompoundSelect, Integer, Select, and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -86,8 +99,35 @@ class UnitSummary:
     roster_size: int
 
 
-def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:
-    """Assessments of the unit's roster lines in open years, with the filters applied."""
+def _filter_parameters(filters: QueueFilters) -> dict[str, str]:
+    """The filters' values as the parameters of `_unit_rows_statement`."""
+    values = {}
+    if filters.appendix:
+        values["appendix"] = filters.appendix
+    if filters.section and filters.section != NO_SECTION:
+        values["section"] = filters.section
+    return values
+
+
+def _section_shape(filters: QueueFilters) -> str | None:
+    """How the statement filters the class: not at all, "without one" (`NO_SECTION`), or one."""
+    if not filters.section:
+        return None
+    return NO_SECTION if filters.section == NO_SECTION else "one"
+
+
+@functools.cache
+def _unit_rows_statement(status: AssessmentStatus, by_appendix: bool, section: str | None,
+                         leaves_out_viewer: bool, leaves_out_one: bool) -> Select:
+    """The unit's assessments in `status` on roster lines of open years, oldest submitted first
+    (most recently decided first for a returned one), one page: built once per shape, its ids,
+    filter values and page bounds are parameters (building it cost more than running it).
+
+    The unit is asked of the assessment (`ix_assessment_unit_status`), so both databases read the
+    unit's forms in this status already in order and stop at the page; the roster line's own
+    unit is asked too, so the copy on the assessment can never let another unit's form in.
+    """
+    unit_id = bindparam("unit_id", type_=Integer)
     query = (
         select(
             Assessment.id, Membership.full_name, Membership.section, Membership.appendix,
@@ -96,39 +136,44 @@ def _open_unit_rows(unit_id: int, filters: QueueFilters) -> Select:
         )
         .join(Membership, Assessment.membership_id == Membership.id)
         .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
-        .where(Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
+        .where(Assessment.unit_id == unit_id, Assessment.status == status, Membership.unit_id == unit_id,
+               AssessmentYear.is_open.is_(True))
     )
-    return _filtered(query, filters)
-
-
-def _filtered(query: Select, filters: QueueFilters) -> Select:
-    if filters.appendix:
-        query = query.where(Membership.appendix == filters.appendix)
-    if filters.section == NO_SECTION:
+    if by_appendix:
+        query = query.where(Membership.appendix == bindparam("appendix", type_=String))
+    if section == NO_SECTION:
         query = query.where(Membership.section.is_(None))
-    elif filters.section:
-        query = query.where(Membership.section == filters.section)
-    return query
+    elif section:
+        query = query.where(Membership.section == bindparam("section", type_=String))
+    if leaves_out_viewer:
+        # The viewer's own assessment: another head or the area above confirms it.
+        viewer = bindparam("viewer_id", type_=Integer)
+        query = query.where(or_(Membership.user_id.is_(None), Membership.user_id != viewer))
+    if leaves_out_one:
+        query = query.where(Assessment.id != bindparam("left_out_id", type_=Integer))
+    if status is S.SUBMITTED:
+        query = query.order_by(Assessment.submitted_at, Assessment.id)
+    else:
+        query = query.order_by(Assessment.decided_at.desc(), Assessment.id)
+    return query.limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer))
 
 
-def _rows(session: Session, query: Select) -> list[QueueRow]:
-    return [QueueRow(*row) for row in session.execute(query)]
-
-
-def _not_of(query: Select, user_id: int | None) -> Select:
-    """Leave out the viewer's own assessment: another head or the area above confirms it."""
-    if user_id is None:
-        return query
-    return query.where(or_(Membership.user_id.is_(None), Membership.user_id != user_id))
+def _unit_rows(session: Session, unit_id: int, status: AssessmentStatus, filters: QueueFilters,
+               size: int, skip: int = 0, viewer_id: int | None = None,
+               left_out_id: int | None = None) -> list[QueueRow]:
+    """One page of `_unit_rows_statement` as rows."""
+    statement = _unit_rows_statement(status, bool(filters.appendix), _section_shape(filters),
+                                     viewer_id is not None, left_out_id is not None)
+    parameters = {"unit_id": unit_id, "viewer_id": viewer_id, "left_out_id": left_out_id, "size": size,
+                  "skip": skip, **_filter_parameters(filters)}
+    return [QueueRow(*row) for row in session.execute(statement, parameters)]
 
 
 def waiting(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
             viewer_id: int | None = None, page: int = 1, size: int | None = None) -> list[QueueRow]:
     """Submitted assessments waiting for the head (not his own), oldest first; one page of them."""
     size = size or PAGE_SIZE
-    query = _not_of(_open_unit_rows(unit_id, filters), viewer_id).where(Assessment.status == S.SUBMITTED)
-    query = query.order_by(Assessment.submitted_at, Assessment.id).limit(size).offset((page - 1) * size)
-    return _rows(session, query)
+    return _unit_rows(session, unit_id, S.SUBMITTED, filters, size, (page - 1) * size, viewer_id)
 
 
 @dataclass(frozen=True)
@@ -187,8 +232,7 @@ def by_section(rows: list[QueueRow]) -> list[SectionGroup]:
 def returned(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
              limit: int = RETURNED_SHOWN) -> list[QueueRow]:
     """Assessments sent back to the member and not yet resubmitted, most recent first."""
-    query = _open_unit_rows(unit_id, filters).where(Assessment.status == S.RETURNED)
-    return _rows(session, query.order_by(Assessment.decided_at.desc(), Assessment.id).limit(limit))
+    return _unit_rows(session, unit_id, S.RETURNED, filters, limit)
 
 
 @dataclass(frozen=True)
@@ -303,13 +347,7 @@ def status_counts(session: Session, unit_id: int, filters: QueueFilters = QueueF
 def next_waiting(session: Session, unit_id: int, after: Assessment,
                  filters: QueueFilters = QueueFilters(), viewer_id: int | None = None) -> QueueRow | None:
     """The oldest other submitted assessment of the unit: where the head goes next."""
-    query = (
-        _not_of(_open_unit_rows(unit_id, filters), viewer_id)
-        .where(Assessment.status == S.SUBMITTED, Assessment.id != after.id)
-        .order_by(Assessment.submitted_at, Assessment.id)
-        .limit(1)
-    )
-    rows = _rows(session, query)
+    rows = _unit_rows(session, unit_id, S.SUBMITTED, filters, 1, viewer_id=viewer_id, left_out_id=after.id)
     return rows[0] if rows else None
 
 

@@ -9,8 +9,8 @@ A later SQLite migration that rebuilds `membership` or `assessment` (`batch_alte
 drops their triggers with the old table: it must create them again (`create_triggers`
 below is frozen here; copy it). `tests/app/test_ids_never_reused.py` fails if they are gone.
 
-Revision ID: a7c9e1b3d5f8
-Revises: f6b8d0e2a4c7
+Revision ID: e3a5c7d9f1b4
+Revises: c9e1f3a5b7d0
 Create Date: 2026-12-07 01:00:00
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'a7c9e1b3d5f8'
-down_revision = 'f6b8d0e2a4c7'
+revision = 'e3a5c7d9f1b4'
+down_revision = 'c9e1f3a5b7d0'
 branch_labels = None
 depends_on = None
 
@@ -89,8 +89,11 @@ def _triggers(distinct: str) -> list[tuple[str, str, str, str | None, list[str]]
     changed = _differ(('membership_id', 'status', 'confirmed_achieved', 'self_achieved'), distinct)
     return [
         ('membership_tally_insert', 'AFTER INSERT', 'membership', None, [_add_line('NEW')]),
+        # A line moved to another unit takes its assessment's copy of the unit along (the queue
+        # reads a unit's forms by it); the app never moves a line, a console might.
         ('membership_tally_move', 'AFTER UPDATE OF unit_id, year_id, appendix, section', 'membership', moved,
-         [*_remove_line('OLD'), _add_line('NEW')]),
+         [*_remove_line('OLD'), _add_line('NEW'),
+          "UPDATE assessment SET unit_id = NEW.unit_id WHERE membership_id = NEW.id AND unit_id <> NEW.unit_id"]),
         # Before the line goes, its assessment goes (uncounted by its own trigger while the line
         # still tells where it was counted); the cascade then finds nothing left to delete.
         ('membership_tally_delete', 'BEFORE DELETE', 'membership', None,
