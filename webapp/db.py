@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -15,11 +16,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Execution option: this transaction will write, take SQLite's write lock up front (PostgreSQL
 # locks rows as it goes). A deferred BEGIN that read first cannot wait for another writer.
 WRITE_LOCK = "cdht_write_lock"
+# Session info key: this SQLite session began reading without the write lock (`reads_first`);
+# `take_write_lock` takes it before the first write.
+READS_FIRST = "cdht_reads_first"
 
 
 def normalise_url(url: str) -> str:
@@ -91,6 +96,32 @@ def _begin_immediate(connection: Any, busy_ms: int) -> None:
         raw.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
 
 
+def reads_first(view: F) -> F:
+    """Mark a writing view whose writes are guarded by what it read (an UPDATE … WHERE version =
+    the version read), so on SQLite it reads without the write lock and calls `take_write_lock`
+    before its first write: other writers no longer wait while it loads and checks."""
+    view.reads_first = True  # type: ignore[attr-defined]
+    return view
+
+
+def take_write_lock(session: Session) -> None:
+    """End the session's read and take SQLite's write lock for the writes and the commit.
+
+    Only for a session begun by a `reads_first` view on SQLite; elsewhere nothing (PostgreSQL
+    locks rows as it writes; other sessions took the lock when they began). The read ends first
+    because in WAL mode a transaction that read cannot start writing once another connection
+    has committed ("database is locked" at once, whatever the busy timeout). What was read may
+    then be stale, so the caller's writes must be guarded by it: a row changed meanwhile is a
+    conflict that writes nothing.
+    """
+    if not session.info.pop(READS_FIRST, False):
+        return
+    # Nothing is written yet: the commit only ends the read, and objects stay loaded
+    # (expire_on_commit=False); a rollback would expire them all.
+    session.commit()
+    session.connection(execution_options={WRITE_LOCK: True})
+
+
 def make_engine(url: str, busy_ms: int = 5000, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets the pragmas the app relies on."""
     url = normalise_url(url)
@@ -132,11 +163,20 @@ class Database:
         if "db_session" not in g:
             session = self.sessionmaker_for(current_app)()
             if has_request_context() and request.method in WRITING_METHODS and not g.get("db_gave_up"):
-                # A request that writes takes SQLite's write lock when it begins, so writers
-                # queue behind the busy timeout instead of failing when they first write.
-                session.connection(execution_options={WRITE_LOCK: True})
+                if self._reads_first(session):
+                    session.info[READS_FIRST] = True
+                else:
+                    # A request that writes takes SQLite's write lock when it begins, so writers
+                    # queue behind the busy timeout instead of failing when they first write.
+                    session.connection(execution_options={WRITE_LOCK: True})
             g.db_session = session
         return g.db_session
+
+    @staticmethod
+    def _reads_first(session: Session) -> bool:
+        """A `reads_first` view on SQLite: the lock waits for `take_write_lock`."""
+        view = current_app.view_functions.get(request.endpoint or "")
+        return getattr(view, "reads_first", False) and session.get_bind().dialect.name == "sqlite"
 
     def get_or_404(self, model: type[T], object_id: int, message: str | None = None, **get: Any) -> T:
         """The row with this id, or a Vietnamese 404 page (JSON under /api/).

@@ -20,7 +20,7 @@ from .. import criteria_store
 from ..access import allow, owns, public, signed_in
 from ..assessments import operations
 from ..assessments.queries import ASSESSMENT_PAGE, ASSESSMENT_SAVE
-from ..db import db
+from ..db import db, reads_first
 from ..errors import DomainError, fail
 from ..models import Assessment, CriteriaVersion
 from .schemas import AnswersSchema, AssessmentSchema, SubmitSchema, SubmittedSchema, first_message
@@ -62,6 +62,7 @@ def assessment(a: Assessment) -> ResponseReturnValue:
 
 @bp.put("/assessments/<int:assessment_id>/draft")
 @allow(owns, load=Assessment, options=ASSESSMENT_SAVE)
+@reads_first
 def save_draft(a: Assessment) -> ResponseReturnValue:
     data = _load(ANSWERS)
     try:
@@ -74,6 +75,7 @@ def save_draft(a: Assessment) -> ResponseReturnValue:
 
 @bp.post("/assessments/<int:assessment_id>/submit")
 @allow(owns, load=Assessment, options=ASSESSMENT_SAVE)
+@reads_first
 def submit(a: Assessment) -> ResponseReturnValue:
     data = _load(SUBMIT)
     try:

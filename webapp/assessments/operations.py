@@ -29,7 +29,7 @@ from criteria import CriteriaSet
 from scoring import AnswerError, Result
 
 from .. import audit, criteria_store
-from ..db import WRITE_LOCK
+from ..db import WRITE_LOCK, take_write_lock
 from ..errors import DomainError
 from ..inputs import BAD_TEXT, has_bad_characters
 from ..models import Answer, Assessment, AssessmentStatus, Membership, User, utcnow
@@ -174,6 +174,7 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
     """
     written_values = {**changes, "version": assessment.version + 1, "updated_at": utcnow()}
     parameters = {**written_values, "row_id": assessment.id, "seen_version": assessment.version}
+    take_write_lock(session)  # what was read may be older than the lock: the version tells
     written = session.execute(_guarded_update(tuple(sorted(changes))), parameters)
     if written.rowcount != 1:  # type: ignore[attr-defined]
         raise RowMovedOn()
@@ -454,6 +455,7 @@ def _store_self_answers(session: Session, assessment: Assessment, values: Values
             set_committed_value(answer, "evidence_note", note)
     if not rows:
         return False
+    take_write_lock(session)
     session.execute(_answers_upsert(session), rows)
     if any(row["index_code"] not in stored for row in rows):
         session.expire(assessment, ["answers"])
