@@ -107,6 +107,11 @@ def test_upgrading_a_sqlite_database_with_data_keeps_every_row_and_reference(tmp
             assert ids == sorted(row["id"] for row in rows), table
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # The queue's stored counts and each form's copy of its unit were filled from the rows.
+        assert connection.execute(sa.text(
+            "SELECT unit_id, year_id, appendix, section, lines, confirmed_achieved, draft FROM roster_tally")).all() \
+            == [(1, 1, "IV", "", 2, 2, 0)]
+        assert connection.execute(sa.text("SELECT DISTINCT unit_id FROM assessment")).scalars().all() == [1]
         # The highest account goes; the next one gets a new id, and its cascades still work.
         connection.execute(sa.text("DELETE FROM user_account WHERE id = 3"))
         assert connection.execute(sa.text("SELECT user_id FROM membership WHERE id = 3")).scalar() is None
