@@ -12,6 +12,7 @@ import threading
 import uuid
 from urllib.parse import urlencode, urlsplit
 
+from tests.review.test_roster_tally import fresh_counts, stored_counts
 from webapp.models import Assessment, AssessmentStatus, Membership, Role, RoleGrant, User
 
 from .conftest import ANSWERS, NOTES, Live, seed_members
@@ -68,6 +69,10 @@ def test_a_class_saving_and_submitting_at_once_gets_no_5xx(live: Live) -> None:
     assert statuses == [200] * (4 * PHONES)
     with live.session() as session:
         submitted = [session.get(Assessment, assessment_id).status for _, assessment_id in members]
+        # The queue's stored counts, kept by triggers while the class wrote at once, still
+        # equal counting the lines afresh.
+        unit_ids = [session.get(Assessment, members[0][1]).membership.unit_id]
+        assert stored_counts(session, unit_ids) == fresh_counts(session, unit_ids)
     assert submitted == [AssessmentStatus.SUBMITTED] * PHONES
 
 
