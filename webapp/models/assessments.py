@@ -72,9 +72,10 @@ class Assessment(Base):
     membership_id: Mapped[int] = mapped_column(
         ForeignKey("membership.id", ondelete="CASCADE"), unique=True
     )
-    # The roster line's unit, copied when the assessment is created (a line never changes unit),
-    # for the index above. Queries still filter on `Membership.unit_id` too, so a wrong copy
-    # could only hide a form from its head, never show it to another unit's.
+    # The roster line's unit, copied when the assessment is created, for the index above (the
+    # app never moves a line; the `membership_tally_move` trigger keeps the copy if one is moved).
+    # Queries still filter on `Membership.unit_id` too, so a wrong copy could only hide a form
+    # from its head, never show it to another unit's.
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     criteria_version_id: Mapped[int] = mapped_column(
         ForeignKey("criteria_version.id", ondelete="RESTRICT"), index=True
