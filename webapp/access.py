@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from .db import db
 from .errors import fail
@@ -204,11 +205,19 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
 
 
 def _object_and_user(model: type, options: Sequence[Any]) -> Any:
-    """The statement `_load_with_user` runs for one view, with the two ids as parameters."""
-    return (select(model, User, holds_a_role())
-            .outerjoin(User, User.id == bindparam("user_id", type_=Integer))
-            .where(model.id == bindparam("object_id", type_=Integer))  # type: ignore[attr-defined]
-            .options(*options))
+    """The statement `_load_with_user` runs for one view, with the two ids as parameters.
+
+    A unit's pages are its heads', aggregators' and administrators': their check reads the
+    user's role grants, so those come along (a member's pages leave them out: most members
+    hold none, and `holds_a_role` says so without reading them).
+    """
+    statement: Any = (select(model, User, holds_a_role())
+                      .outerjoin(User, User.id == bindparam("user_id", type_=Integer))
+                      .where(model.id == bindparam("object_id", type_=Integer))  # type: ignore[attr-defined]
+                      .options(*options))
+    if model is Unit:
+        statement = statement.options(joinedload(User.role_grants))
+    return statement
 
 
 def _load_with_user(statement: Any, object_id: int) -> tuple[Any, User | None]:

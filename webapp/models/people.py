@@ -61,8 +61,10 @@ class User(UserMixin, Base):
     session_secret: Mapped[str] = mapped_column(String(32), default=lambda: new_session_secret(),
                                                 server_default="")
 
-    # Loaded when a role is asked about (menus, access checks), not with every logged-in request.
-    role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    # Loaded when a role is asked about (menus, access checks), or with a unit page's object
+    # (`access._object_and_user`); not with every logged-in request.
+    role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan",
+                                                        order_by="RoleGrant.id")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -136,8 +136,11 @@ def _unit_rows_statement(status: AssessmentStatus, by_appendix: bool, section: s
         )
         .join(Membership, Assessment.membership_id == Membership.id)
         .join(AssessmentYear, Membership.year_id == AssessmentYear.id)
-        .where(Assessment.unit_id == unit_id, Assessment.status == status, Membership.unit_id == unit_id,
-               AssessmentYear.is_open.is_(True))
+        # The status is written into the SQL, as the page bounds below: PostgreSQL then plans
+        # with what it knows of that status (returned forms are rare) and keeps the plan.
+        .where(Assessment.unit_id == unit_id,
+               Assessment.status == literal(status, Assessment.status.type, literal_execute=True),
+               Membership.unit_id == unit_id, AssessmentYear.is_open.is_(True))
     )
     if by_appendix:
         query = query.where(Membership.appendix == bindparam("appendix", type_=String))
@@ -155,7 +158,10 @@ def _unit_rows_statement(status: AssessmentStatus, by_appendix: bool, section: s
         query = query.order_by(Assessment.submitted_at, Assessment.id)
     else:
         query = query.order_by(Assessment.decided_at.desc(), Assessment.id)
-    return query.limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer))
+    # The page bounds are written into the SQL (`literal_execute`): with them as parameters,
+    # PostgreSQL cannot cost a reusable plan and plans the statement again on every request.
+    return (query.limit(bindparam("size", type_=Integer, literal_execute=True))
+            .offset(bindparam("skip", type_=Integer, literal_execute=True)))
 
 
 def _unit_rows(session: Session, unit_id: int, status: AssessmentStatus, filters: QueueFilters,
