@@ -2,7 +2,8 @@
 
 The assessment form's fields follow the criteria set (one choice group and one note per
 index, named `answer-<code>` and `note-<code>`, which the offline script also reads), so they
-are read by `read_answers` rather than declared; the form class carries the CSRF check.
+are read by `read_answers` rather than declared; the app-wide CSRF check covers its POST and
+the page writes the token with `csrf_token()`.
 Which points an index accepts is `CriteriaSet.allowed_points`: this form only describes it,
 the operations enforce it.
 """
@@ -14,13 +15,8 @@ from dataclasses import dataclass, field
 from criteria import CriteriaSet
 
 from ..assessments.operations import NOTE_LIMIT, points_message
-from ..forms import BaseForm
 from ..inputs import BAD_TEXT, has_bad_characters, parse_natural
 from ..models import Assessment
-
-
-class AnswerForm(BaseForm):
-    """The assessment form: CSRF here, the answers in `read_answers`."""
 
 
 @dataclass

@@ -20,7 +20,7 @@ from ..forms import ConfirmForm
 from ..models import Assessment, AssessmentStatus, Membership
 from ..qr import svg as qr_svg
 from ..roster import claims
-from .forms import AnswerForm, AnswerSheet, read_answers, sheet_of
+from .forms import AnswerSheet, read_answers, sheet_of
 from .links import member_qr_url
 from .rendering import criteria_json, index_choices
 
@@ -120,7 +120,7 @@ def _render_form(assessment: Assessment, sheet: AnswerSheet, message: str | None
     live = live_score(criteria_set, dict(sheet.values))
     page = render_template(
         "assess/form.html", a=assessment, criteria_set=criteria_set, sheet=sheet,
-        membership=assessment.membership, live=live, message=message, form=AnswerForm(),
+        membership=assessment.membership, live=live, message=message,
         answers=assessment.answers_by_index(), index_choices=index_choices, criteria_json=criteria_json, S=S,
         rule_text=rule_text(criteria_set),
     )
