@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from .db import db
 from .errors import fail
@@ -204,6 +204,12 @@ def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | N
     return decorate
 
 
+# What the pages and the session check read of the logged-in user. The row repeats it once per
+# answer of an assessment, and each column costs on every row; the password hash is read, by a
+# statement of its own, only where a password is checked.
+SESSION_USER = load_only(User.id, User.full_name, User.email, User.phone, User.active, User.session_secret)
+
+
 def _object_and_user(model: type, options: Sequence[Any]) -> Any:
     """The statement `_load_with_user` runs for one view, with the two ids as parameters.
 
@@ -214,7 +220,7 @@ def _object_and_user(model: type, options: Sequence[Any]) -> Any:
     statement: Any = (select(model, User, holds_a_role())
                       .outerjoin(User, User.id == bindparam("user_id", type_=Integer))
                       .where(model.id == bindparam("object_id", type_=Integer))  # type: ignore[attr-defined]
-                      .options(*options))
+                      .options(*options, SESSION_USER))
     if model is Unit:
         statement = statement.options(joinedload(User.role_grants))
     return statement

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..access import allow, is_invited, is_on_roster_line, owns, signed_in
 from ..assessments import operations
 from ..assessments.progress import live_score, rule_text
-from ..assessments.queries import ASSESSMENT_PAGE, roster_lines
+from ..assessments.queries import ASSESSMENT_PAGE, FORM_PAGE, roster_lines
 from ..db import db
 from ..errors import DomainError
 from ..forms import ConfirmForm
@@ -58,7 +58,7 @@ def start(membership: Membership) -> ResponseReturnValue:
 
 
 @bp.route("/<int:assessment_id>", methods=["GET", "POST"])
-@allow(owns, load=Assessment, options=ASSESSMENT_PAGE)
+@allow(owns, load=Assessment, options=FORM_PAGE)
 def form(assessment: Assessment) -> ResponseReturnValue:
     if assessment.status not in operations.EDITABLE:
         return redirect(url_for(".status", assessment_id=assessment.id))
