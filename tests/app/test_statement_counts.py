@@ -114,6 +114,8 @@ def test_roster_page_statements_do_not_grow_with_the_rows(login, cast, make_asse
     db_session.expire_all()
     many = _measure(statements, lambda: client.get(url, query_string={"q": "tran", "page": 2}))
     assert many == few
+    # Each line shows its form's status; the forms' answers are not read.
+    assert not [statement for statement in statements if "FROM answer" in statement]
 @pytest.mark.parametrize("args", ["", "?section=10A2"])
 def test_a_large_queue_lists_classes_or_one_page_in_a_fixed_number_of_statements(
         login, cast, make_assessment, statements, monkeypatch, args):
@@ -131,3 +133,16 @@ def test_a_large_queue_lists_classes_or_one_page_in_a_fixed_number_of_statements
     page = client.get(url).get_data(as_text=True)
     assert page.count('name="pick"') == (0 if not args else 3)
     assert _measure(statements, lambda: client.get(url)) == few <= 4
+
+
+def test_a_roster_import_asks_whether_lines_have_forms_without_reading_their_answers(cast, make_assessment,
+                                                                                   statements, db_session):
+    from webapp.roster import operations as roster
+
+    member = make_assessment(unit=cast.unit, year=cast.year, appendix="V").membership
+    db_session.expire_all()
+    statements.clear()
+    text = f"Họ và tên,Số điện thoại hoặc email,Nhóm,Lớp hoặc phòng ban\n{member.full_name},{member.contact},V,10A1\n"
+    preview = roster.preview_import(db_session, cast.unit, cast.year, text)
+    assert preview.rows
+    assert not [statement for statement in statements if "FROM answer" in statement]

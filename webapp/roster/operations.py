@@ -17,7 +17,7 @@ from .. import audit
 from ..contacts import normalise_contact, normalise_email, normalise_phone
 from ..errors import DomainError
 from ..groups import GROUPS, parse_group
-from ..models import AssessmentStatus, AssessmentYear, Membership, Unit, User
+from ..models import Assessment, AssessmentStatus, AssessmentYear, Membership, Unit, User
 from ..text import clean_text
 from . import claims
 from .csvfile import read_roster_csv
@@ -306,7 +306,8 @@ def _existing_lines(session: Session, unit: Unit, year: AssessmentYear) -> dict[
     lines = session.scalars(
         select(Membership)
         .where(Membership.unit_id == unit.id, Membership.year_id == year.id)
-        .options(selectinload(Membership.user), selectinload(Membership.assessment))
+        # Whether a line has a form is asked, never its answers (ten a form, loaded with it by default).
+        .options(selectinload(Membership.user), selectinload(Membership.assessment).lazyload(Assessment.answers))
     ).all()
     index: dict[str, Membership] = {}
     for line in lines:

@@ -102,7 +102,9 @@ def page(session: Session, unit: Unit, year: AssessmentYear, wanted: RosterFilte
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     number = min(max(number, 1), max(1, -(-total // size)))
     rows = session.scalars(
-        query.options(selectinload(Membership.assessment), selectinload(Membership.pending_user))
+        # Each line shows its form's status, never its answers (ten a form, loaded with it by default).
+        query.options(selectinload(Membership.assessment).lazyload(Assessment.answers),
+                      selectinload(Membership.pending_user))
         .order_by(Membership.sort_key, Membership.id)
         .limit(size).offset((number - 1) * size)
     )
