@@ -16,14 +16,16 @@ ASSESSMENT_PAGE = (
     joinedload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
+# What a save reads and writes of the assessment and its roster line (`operations.save_draft`,
+# `operations.submit`, the ownership check).
+_SAVED = (Assessment.id, Assessment.membership_id, Assessment.criteria_version_id, Assessment.status,
+          Assessment.client_id, Assessment.self_total, Assessment.self_achieved, Assessment.version)
+_LINE = (Membership.id, Membership.unit_id, Membership.year_id, Membership.user_id)
 # The member's form page (and its no-JavaScript POST, which saves and submits as the API does):
 # the same statement with only the columns it shows and writes.
 FORM_PAGE = (
-    load_only(Assessment.id, Assessment.membership_id, Assessment.criteria_version_id, Assessment.status,
-              Assessment.client_id, Assessment.self_total, Assessment.self_achieved, Assessment.version,
-              Assessment.confirmed_achieved, Assessment.decision_reason),
-    _line.load_only(Membership.id, Membership.unit_id, Membership.year_id, Membership.user_id,
-                    Membership.full_name).joinedload(Membership.year),
+    load_only(*_SAVED, Assessment.confirmed_achieved, Assessment.decision_reason),
+    _line.load_only(*_LINE, Membership.full_name).joinedload(Membership.year),
     _line.joinedload(Membership.unit).load_only(Unit.id, Unit.name),
     joinedload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
@@ -34,10 +36,8 @@ FORM_PAGE = (
 # column left out is read by a statement of its own when touched, which
 # `tests/app/test_statement_counts.py` would count.
 ASSESSMENT_SAVE = (
-    load_only(Assessment.id, Assessment.membership_id, Assessment.criteria_version_id, Assessment.status,
-              Assessment.client_id, Assessment.self_total, Assessment.self_achieved, Assessment.version),
-    _line.load_only(Membership.id, Membership.unit_id, Membership.year_id, Membership.user_id)
-    .joinedload(Membership.year).load_only(AssessmentYear.is_open, AssessmentYear.label),
+    load_only(*_SAVED),
+    _line.load_only(*_LINE).joinedload(Membership.year).load_only(AssessmentYear.is_open, AssessmentYear.label),
     joinedload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
