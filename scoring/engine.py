@@ -7,10 +7,9 @@ and the member's answers, and says whether the title is achieved and why not.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import Literal
 
 ANSWER_KINDS = ("points", "boolean")
 AnswerKind = Literal["points", "boolean"]
@@ -223,22 +222,19 @@ class Result:
     reasons: list[Reason]
 
     def to_dict(self) -> dict:
-        """As `dataclasses.asdict`, without its deep copies (it ran on every submission)."""
-        return cast(dict, _plain(self))
+        """What `dataclasses.asdict` gives, built directly from each result's fields (the
+        generic walk cost twice the scoring on every submission)."""
+        return {**vars(self), "criteria": [_criterion_dict(c) for c in self.criteria],
+                "conditions": _dicts(self.conditions), "reasons": _dicts(self.reasons)}
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    names = _FIELD_NAMES.get(type(value))
-    if names is None:
-        if not dataclasses.is_dataclass(value):
-            return value
-        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-    return {name: _plain(getattr(value, name)) for name in names}
+def _criterion_dict(criterion: CriterionResult) -> dict:
+    return {**vars(criterion), "conditions": _dicts(criterion.conditions),
+            "indices": [{**vars(index), "conditions": _dicts(index.conditions)} for index in criterion.indices]}
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+def _dicts(leaves: list[Condition] | list[Reason]) -> list[dict]:
+    return [dict(vars(leaf)) for leaf in leaves]
 
 
 # --------------------------------------------------------------------------- validation

@@ -43,6 +43,16 @@ def test_achieved_has_no_reasons():
     assert result.total == 30 and result.max_total == 40
 
 
+@pytest.mark.parametrize("points", [(5, 5, 5, 4), (10, 10, 10, 10)])
+def test_result_to_dict_is_what_asdict_gives(points):
+    """The stored breakdown keeps its shape and key order (the pages and old rows read it)."""
+    import dataclasses
+
+    result = score(STRUCTURE, PointsRule(total_min=20, index_min=5, criterion_min={"I": 15}), answers(*points))
+    assert list(result.to_dict().items()) == list(dataclasses.asdict(result).items())
+    assert str(result.to_dict()) == str(dataclasses.asdict(result))
+
+
 def test_result_to_dict_is_plain_json():
     import json
 
