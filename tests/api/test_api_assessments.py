@@ -151,6 +151,32 @@ def test_save_draft_rejects_bad_values(login, draft, db_session, body):
     assert draft.answers_by_index()["1"].self_value == 8
 
 
+@pytest.mark.parametrize(("body", "field", "message"), [
+    ({"answers": {"3": "8"}}, "answers", "Điểm phải là số nguyên (hoặc để trống nếu chưa chấm)."),
+    ({"answers": {"3": True}}, "answers", "Điểm phải là số nguyên (hoặc để trống nếu chưa chấm)."),
+    ({"notes": {"3": None}}, "notes", "Ghi chú của mỗi chỉ số phải là chữ."),
+    ({"notes": {"3": "x" * 501}}, "notes", "Ghi chú mỗi chỉ số tối đa 500 ký tự."),
+])
+def test_a_refused_value_is_named_by_its_index_in_vietnamese(login, draft, db_session, body, field, message):
+    reply = login(owner_of(draft)).put(f"/api/assessments/{draft.id}/draft", json=body)
+    assert reply.status_code == 422
+    assert reply.get_json()["message"] == message
+    assert reply.get_json()["fields"] == {field: {"3": [message]}}
+    db_session.expire_all()
+    assert draft.answers_by_index()["3"].self_value == 8
+
+
+def test_the_whole_form_as_a_phone_sends_it_is_saved(login, draft, db_session):
+    notes = {str(code): f"Minh chứng {code}" for code in range(1, 11)}
+    reply = login(owner_of(draft)).put(f"/api/assessments/{draft.id}/draft",
+                                       json={"answers": {**answers(8), "4": 10, "7": None}, "notes": notes})
+    assert reply.status_code == 200
+    db_session.expire_all()
+    stored = draft.answers_by_index()
+    assert (stored["4"].self_value, stored["7"].self_value, stored["1"].self_value) == (10, None, 8)
+    assert {code: answer.evidence_note for code, answer in stored.items()} == notes
+
+
 def test_save_draft_rejects_non_json(login, draft):
     reply = login(owner_of(draft)).put(f"/api/assessments/{draft.id}/draft", data="answers=1",
                                       content_type="application/x-www-form-urlencoded")
