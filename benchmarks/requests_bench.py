@@ -5,7 +5,8 @@ school of a few thousand members holding draft assessments (a fifth of them subm
 second school whose drafts the submit run sends, one each, signs a session cookie and CSRF
 token for each (no password hashing), starts `cdht serve` (gunicorn, one worker per core) and,
 beside it, a bare Flask "hello" app under the same gunicorn settings, then drives each with
-Debian's `wrk` (50 connections, 10 s, alternating hello and app requests):
+Debian's `wrk` (50 connections, 10 s, alternating hello and app requests), the saves carrying
+the whole form as a phone sends it (ten answers, ten notes; a draft save changes one answer):
 
     draft save   PUT  /api/assessments/<id>/draft
     submit       POST /api/assessments/<id>/submit     (each request submits another draft)
@@ -239,6 +240,16 @@ LUA = textwrap.dedent('''
     local threads = {}
     local counter = 0
 
+    -- What a phone sends: the whole form (ten answers, ten notes) on every autosave and submit.
+    local notes = {}
+    for code = 1, 10 do notes[code] = string.format('"%d": "%s"', code, os.getenv("BENCH_EVIDENCE")) end
+    notes = '"notes": {' .. table.concat(notes, ", ") .. '}'
+    local function whole_form(first)
+      local answers = {}
+      for code = 1, 10 do answers[code] = string.format('"%d": %d', code, code == 1 and first or 8) end
+      return '{"answers": {' .. table.concat(answers, ", ") .. '}, ' .. notes
+    end
+
     function setup(thread)
       counter = counter + 1
       thread:set("first", counter)
@@ -259,13 +270,13 @@ LUA = textwrap.dedent('''
       local headers = {["Cookie"] = "session=" .. who.cookie, ["X-CSRFToken"] = who.token,
                        ["Content-Type"] = "application/json", ["Accept"] = "application/json"}
       if kind == "draft" then
-        local body = '{"answers": {"1": ' .. (seq % 11) .. '}, "notes": {"1": "Đọc sách"}}'
-        return wrk.format("PUT", "/api/assessments/" .. who.id .. "/draft", headers, body)
+        -- A tap changes one answer; the rest of the form travels with it.
+        return wrk.format("PUT", "/api/assessments/" .. who.id .. "/draft", headers, whole_form(seq % 11) .. "}")
       elseif kind == "submit" then
         local client = string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0xffffffff),
           math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff), math.random(0, 0xffffffffffff))
         return wrk.format("POST", "/api/assessments/" .. who.id .. "/submit", headers,
-          '{"client_id": "' .. client .. '", "answers": {}, "notes": {}}')
+          whole_form(8) .. ', "client_id": "' .. client .. '"}')
       elseif kind == "form" then
         headers["Accept"] = "text/html"
         return wrk.format("GET", "/assess/" .. who.id, headers)
@@ -302,7 +313,7 @@ def run_wrk(port: int, kind: str, people_file: Path, unit_id: int, seconds: int,
             script: Path) -> dict[str, float]:
     threads = 2
     environment = dict(os.environ, BENCH_KIND=kind, BENCH_PEOPLE=str(people_file), BENCH_UNIT=str(unit_id),
-                       BENCH_THREADS=str(threads))
+                       BENCH_THREADS=str(threads), BENCH_EVIDENCE=EVIDENCE)
     result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                              "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
                             env=environment, capture_output=True, text=True, check=True)
