@@ -89,17 +89,36 @@ def test_queue_statements_do_not_grow_with_the_rows(login, cast, make_assessment
                                                     db_session):
     client = login(cast.head)
     url = f"/units/{cast.unit.id}/queue"
+
+    def add(waiting: int, returned: int) -> None:
+        for _ in range(waiting):
+            make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True, section="10A2")
+        for _ in range(returned):
+            sent_back = make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True)
+            operations.return_for_correction(db_session, cast.head, sent_back, sent_back.version,
+                                             {"1": "Bổ sung minh chứng"})
+        db_session.expire_all()
+
+    add(waiting=1, returned=1)
     client.get(url)
     few = _measure(statements, lambda: client.get(url))
-    for _ in range(6):
-        make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True, section="10A2")
-    returned = make_assessment(unit=cast.unit, year=cast.year, appendix="V", submit=True)
-    operations.return_for_correction(db_session, cast.head, returned, returned.version, {"1": "Bổ sung minh chứng"})
-    db_session.expire_all()
+    add(waiting=6, returned=2)
     many = _measure(statements, lambda: client.get(url))
     assert many == few
     # The unit with the user and his role grants, the tally (filters and counts), one page, the returned.
     assert many <= 4
+
+
+def test_an_empty_queue_asks_for_no_list(login, cast, statements, db_session):
+    """The tally says nothing waits and nothing was returned: neither list is asked for."""
+    operations.confirm(db_session, cast.head, cast.assessment, cast.assessment.version)  # the cast's one form
+    db_session.expire_all()
+    client = login(cast.head)
+    url = f"/units/{cast.unit.id}/queue"
+    client.get(url)
+    page = _measure(statements, lambda: client.get(url))
+    assert page == 2  # the unit with the user and his role grants; the tally
+    assert not [statement for statement in statements if "LIMIT" in statement]  # no page of a list
 
 
 def test_roster_page_statements_do_not_grow_with_the_rows(login, cast, make_assessment, make_membership,

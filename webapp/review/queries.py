@@ -214,14 +214,15 @@ class QueueView:
 
 def queue_view(session: Session, tally: UnitTally, filters: QueueFilters, page: int | None = None) -> QueueView:
     """One statement whatever the size (the counts per class come from the tally): one page of
-    the waiting forms, or the oldest one when the page lists classes."""
+    the waiting forms, or the oldest one when the page lists classes; none when the tally
+    counts none waiting."""
     per_section = tally.waiting_sections(filters)
     total = sum(count.waiting for count in per_section)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page or 1, pages)
     by_class = not filters.section and len(per_section) > 1 and total > PAGE_SIZE
     rows = waiting(session, tally.unit_id, filters, tally.viewer_id, 1 if by_class else page,
-                   1 if by_class else None)
+                   1 if by_class else None) if total else []
     return QueueView(total, page, pages, by_class, per_section, [] if by_class else by_section(rows),
                      rows[0] if rows else None)
 
@@ -235,10 +236,13 @@ def by_section(rows: list[QueueRow]) -> list[SectionGroup]:
     return [SectionGroup(section, groups[section]) for section in ordered]
 
 
-def returned(session: Session, unit_id: int, filters: QueueFilters = QueueFilters(),
+def returned(session: Session, tally: UnitTally, filters: QueueFilters = QueueFilters(),
              limit: int = RETURNED_SHOWN) -> list[QueueRow]:
-    """Assessments sent back to the member and not yet resubmitted, most recent first."""
-    return _unit_rows(session, unit_id, S.RETURNED, filters, limit)
+    """Assessments sent back to the member and not yet resubmitted, most recent first; no
+    statement when the tally counts none (most units, most of the time)."""
+    if not tally.status_counts(filters)[S.RETURNED.value]:
+        return []
+    return _unit_rows(session, tally.unit_id, S.RETURNED, filters, limit)
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def queue(unit: Unit) -> ResponseReturnValue:
     view = queries.queue_view(db.session, tally, filters, parse_id(request.args.get("page")))
     return render_template(
         "review/queue.html", unit=unit, filters=filters, appendices=appendices, sections=sections,
-        view=view, bulk_form=ConfirmForm(), returned=queries.returned(db.session, unit.id, filters),
+        view=view, bulk_form=ConfirmForm(), returned=queries.returned(db.session, tally, filters),
         counts=tally.status_counts(filters), statuses=SHOWN_STATUSES,
     )
 
