@@ -23,7 +23,7 @@ from ..assessments.queries import ASSESSMENT_PAGE, ASSESSMENT_SAVE
 from ..db import db, reads_first
 from ..errors import DomainError, fail
 from ..models import Assessment, CriteriaVersion
-from .schemas import AnswersSchema, AssessmentSchema, SubmitSchema, SubmittedSchema, first_message
+from .schemas import OBJECT_MESSAGE, AnswersSchema, AssessmentSchema, SubmitSchema, SubmittedSchema, first_message
 
 bp = Blueprint("api", __name__)
 
@@ -88,7 +88,7 @@ def submit(a: Assessment) -> ResponseReturnValue:
 def _load(schema: Schema) -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        fail(422, "Dữ liệu gửi lên không đúng định dạng.", UNPROCESSABLE)
+        fail(422, OBJECT_MESSAGE, UNPROCESSABLE)
     try:
         return schema.load(body)
     except ValidationError as error:
