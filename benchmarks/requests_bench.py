@@ -47,7 +47,7 @@ from sqlalchemy import insert, select, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from webapp import create_app, criteria_store, migrate  # noqa: E402
-from webapp.db import db  # noqa: E402
+from webapp.db import db, make_engine  # noqa: E402
 from webapp.models import (  # noqa: E402
     Answer,
     Area,
@@ -131,11 +131,7 @@ def seed(database_url: str, members: int, submitters: int) -> tuple[list[Person]
         school = _seed_school(session, unit, year, version.id, "08", members, submitted_share=5)
         senders = _seed_school(session, other, year, version.id, "07", submitters, submitted_share=0)
         session.commit()
-        if engine.dialect.name == "postgresql":
-            # What autovacuum does within a minute of a bulk load; without it, the planner
-            # guesses from an empty table. (SQLite keeps no statistics unless asked.)
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text("ANALYZE"))
+        vacuum(engine, "VACUUM ANALYZE")
         people = [Person(user_id, assessment_id, *_session_cookie(app, user_id, secret))
                   for user_id, assessment_id, secret in school]
         submitting = [Person(user_id, assessment_id, *_session_cookie(app, user_id, secret))
@@ -144,6 +140,17 @@ def seed(database_url: str, members: int, submitters: int) -> tuple[list[Person]
         unit_id = unit.id
     engine.dispose()
     return people, submitting, head_person, unit_id
+
+
+def vacuum(engine, command: str = "VACUUM") -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL, what autovacuum does within a minute of a burst of writes: without the
+    statistics the planner guesses from an empty table, and without clearing the rows a run
+    left behind (each submission leaves an old version of its class's tally row) the next run
+    reads through them. Run here because a server may have autovacuum off (this machine's
+    has). SQLite keeps no statistics unless asked and reuses its pages itself."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(command))
 
 
 def _seed_school(session, unit: Unit, year: AssessmentYear, version_id: int, prefix: str, count: int,  # type: ignore[no-untyped-def]
@@ -333,10 +340,12 @@ def bench(database_url: str, label: str, args: argparse.Namespace) -> None:
         script = folder / "bench.lua"
         script.write_text(LUA)
         processes, app_port, hello_port = start_servers(database_url, folder, args.workers, args.threads)
+        engine = make_engine(database_url)
         try:
             print(f"{'request':<14}{'req/s':>9}{'hello':>9}{'ratio':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
                   f"{'>=400':>7}{'409':>7}{'5xx':>7}")
             for kind in args.requests.split(","):
+                vacuum(engine)
                 pool = folder / f"{kind}.tsv"
                 pool.write_text("".join(f"{p.assessment_id}\t{p.cookie}\t{p.token}\n" for p in pools[kind]))
                 hello = run_wrk(hello_port, "hello", pool, unit_id, args.seconds, args.connections, script)
@@ -349,6 +358,7 @@ def bench(database_url: str, label: str, args: argparse.Namespace) -> None:
                     print(f"  (the submit run sent more than the {len(submitting)} seeded drafts: its 409s are "
                           "repeats, and its figure is too high; run again with a larger --submits)")
         finally:
+            engine.dispose()
             for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
