@@ -94,10 +94,12 @@ def load_user(cookie_id: str) -> User | None:
 
 def _user_by_id(user_id: int) -> User | None:
     """The user from the session's identity map (a route's load brought it), else one statement
-    that also says whether the user holds any role (`known_roles`)."""
+    that also says whether the user holds any role (`known_roles`); as a route's load, without
+    the password hash (`access.SESSION_USER`)."""
     from sqlalchemy import select
     from sqlalchemy.orm.util import identity_key
 
+    from .access import SESSION_USER
     from .db import db
     from .models import User
     from .models.people import holds_a_role, known_roles
@@ -106,7 +108,7 @@ def _user_by_id(user_id: int) -> User | None:
     found = session.identity_map.get(identity_key(User, user_id))
     if found is not None:
         return found
-    row = session.execute(select(User, holds_a_role()).where(User.id == user_id)).first()
+    row = session.execute(select(User, holds_a_role()).options(SESSION_USER).where(User.id == user_id)).first()
     if row is None:
         return None
     known_roles(row[0], row[1])

@@ -74,6 +74,14 @@ def test_form_page_loads_in_one_statement(login, draft, statements):
     assert _measure(statements, lambda: client.get(f"/assess/{draft.id}")) == 1
 
 
+@pytest.mark.parametrize("path", ["/", "/assess/", "/api/csrf"])
+def test_pages_read_the_logged_in_user_without_the_password_hash(login, draft, statements, path):
+    client = login(draft.membership.user)
+    _measure(statements, lambda: client.get(path))
+    assert any("FROM user_account" in statement for statement in statements)
+    assert not [statement for statement in statements if "password_hash" in statement]
+
+
 def test_a_head_filling_in_his_own_form_still_gets_his_menu(login, draft, grant, statements):
     head = draft.membership.user
     grant(head, Role.UNIT_HEAD, unit=draft.membership.unit)
