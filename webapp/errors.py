@@ -88,9 +88,11 @@ BUSY_SQLSTATES = frozenset({"55P03", "40P01"})
 
 def handle_database_busy(error: OperationalError) -> ResponseReturnValue:
     """The database stayed locked past its timeout (SQLite's busy timeout, a PostgreSQL lock
-    timeout or deadlock): try again, never a 500."""
+    timeout or deadlock), or its connection dropped mid-request (a server restart): try
+    again, never a 500."""
     sqlstate = getattr(error.orig, "sqlstate", None)
-    if "locked" not in str(error.orig) and sqlstate not in BUSY_SQLSTATES:
+    busy = "locked" in str(error.orig) or sqlstate in BUSY_SQLSTATES or error.connection_invalidated
+    if not busy:
         return handle_unexpected(error)
     db.give_up_writing()
     current_app.logger.warning("Database busy: %s", error.orig)
