@@ -15,8 +15,8 @@ the whole form as a phone sends it (ten answers, ten notes; a draft save changes
 
 It prints req/s, hello's req/s (the mean of the runs before and after), p50/p95/p99 latency,
 responses >= 400 (409 apart: a submit that finds its draft already sent, which only happens
-past the `--submits` seeded drafts), 5xx and the ratio to hello. Targets (issue 12): no response >= 500, each request at least 10% of hello's
-throughput, p95 < 150 ms.
+past the `--submits` seeded drafts), 5xx and the ratio to hello. Targets (issue 12): no
+response >= 500, each request at least 10% of hello's throughput, p95 < 150 ms.
 
     python benchmarks/requests_bench.py [--pg postgresql://postgres@127.0.0.1:5432/bench]
         [--members 3000] [--submits N] [--seconds 10] [--connections 50] [--workers N] [--threads T]
