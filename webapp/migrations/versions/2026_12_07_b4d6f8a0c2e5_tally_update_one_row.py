@@ -22,7 +22,8 @@ down_revision = 'e3a5c7d9f1b4'
 branch_labels = None
 depends_on = None
 
-# Frozen copies of e3a5c7d9f1b4's counted columns and tally key.
+# Frozen copies of e3a5c7d9f1b4's counted columns and tally key: a migration never imports
+# another's code, which may change after it ran.
 COUNTS = {
     'draft': "{r}.status = 'draft'",
     'submitted': "{r}.status = 'submitted'",
@@ -48,23 +49,25 @@ def _tally_row_of(row: str) -> str:
             f"FROM membership m WHERE m.id = {row}.membership_id)")
 
 
+def _take_out(row: str) -> str:
+    return ", ".join(f"{column} = {column} - {_one_if(row, condition)}" for column, condition in COUNTS.items())
+
+
 def _one_update(distinct: str) -> list[str]:
     """Out of the old line's row only when the line changed; into the new line's row, taking the
     old flags away there when it is the same line (the usual case: one UPDATE in all)."""
     moved = f"OLD.membership_id {distinct} NEW.membership_id"
-    out = ", ".join(f"{column} = {column} - {_one_if('OLD', condition)}" for column, condition in COUNTS.items())
     into = ", ".join(f"{column} = {column} + {_one_if('NEW', condition)} "
                      f"- CASE WHEN {moved} THEN 0 ELSE {_one_if('OLD', condition)} END"
                      for column, condition in COUNTS.items())
-    return [f"UPDATE roster_tally SET {out} WHERE {moved} AND {_tally_row_of('OLD')}",
+    return [f"UPDATE roster_tally SET {_take_out('OLD')} WHERE {moved} AND {_tally_row_of('OLD')}",
             f"UPDATE roster_tally SET {into} WHERE {_tally_row_of('NEW')}"]
 
 
 def _two_updates(_distinct: str) -> list[str]:
     """e3a5c7d9f1b4's body: out of the old line's row, then into the new line's."""
-    out = ", ".join(f"{column} = {column} - {_one_if('OLD', condition)}" for column, condition in COUNTS.items())
     into = ", ".join(f"{column} = {column} + {_one_if('NEW', condition)}" for column, condition in COUNTS.items())
-    return [f"UPDATE roster_tally SET {out} WHERE {_tally_row_of('OLD')}",
+    return [f"UPDATE roster_tally SET {_take_out('OLD')} WHERE {_tally_row_of('OLD')}",
             f"UPDATE roster_tally SET {into} WHERE {_tally_row_of('NEW')}"]
 
 
