@@ -16,10 +16,11 @@ def test_an_unexpected_error_shows_the_layout_with_the_users_nav(app, login, cas
         db.session.flush()
         raise RuntimeError("a bug")
 
-    monkeypatch.setitem(app.view_functions, "assess.index", broken_view)
+    # A writing request (a GET may not write at all: tests/app/test_reading_requests.py).
+    monkeypatch.setitem(app.view_functions, "assess.start", broken_view)
     caplog.set_level(logging.ERROR)
 
-    reply = login(cast.head).get("/assess/")
+    reply = login(cast.head).post(f"/assess/start/{cast.assessment.membership_id}")
 
     assert reply.status_code == 500
     page = reply.get_data(as_text=True)

@@ -238,6 +238,7 @@ def _csv_response(chunks: Callable[[Session], Iterator[str] | Iterator[bytes]], 
     def generate() -> Iterator[str] | Iterator[bytes]:
         yield from chunks(db.session)
 
+    db.stream_rows_later()
     response = Response(stream_with_context(generate()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
@@ -251,6 +252,7 @@ def _xlsx_response(rows: Callable[[Session], Iterator[list[Any]]],
     def generate() -> Iterator[bytes]:
         yield from xlsxexport.file_chunks(lambda target: workbook(target, rows(db.session)))
 
+    db.stream_rows_later()
     response = Response(stream_with_context(generate()), mimetype=xlsxexport.MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
