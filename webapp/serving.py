@@ -7,6 +7,7 @@ so a class of phones holding connections open cannot take every thread.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from dataclasses import dataclass
@@ -37,6 +38,19 @@ def gunicorn_available() -> bool:
     return os.name == "posix"
 
 
+def freeze_startup_objects() -> None:
+    """Leave what building the app created (modules, mappers, templates, compiled statements)
+    out of every later garbage collection.
+
+    A request allocates thousands of short-lived objects (ORM rows, template output), so the
+    collector runs every few requests, and each full pass walked the app's hundred thousand
+    startup objects again. Frozen, they are never scanned: measured in-process 3-7% less CPU
+    per request (draft save 1.47-1.71 -> 1.38 ms, form page 2.13-2.16 -> 2.02-2.07 ms).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def serve_gunicorn(options: ServeOptions) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -61,7 +75,9 @@ def serve_gunicorn(options: ServeOptions) -> None:
         def load(self) -> Flask:
             from . import create_app
 
-            return create_app()  # in each worker: its own engine and connection pool
+            app = create_app()  # in each worker: its own engine and connection pool
+            freeze_startup_objects()
+            return app
 
     _Server().run()
 
@@ -71,6 +87,7 @@ def serve_waitress(app: Flask, options: ServeOptions) -> None:
 
     # Under load waitress warns once per queued task ("Task queue depth is N"): noise, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    freeze_startup_objects()
     waitress.serve(app, host=options.host, port=options.port, threads=options.threads * options.workers,
                    connection_limit=options.connections * options.workers, channel_timeout=options.timeout,
                    ident="cdht")
