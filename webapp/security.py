@@ -51,6 +51,9 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from .sessions import CheckedCookieSessions
+
+    app.session_interface = CheckedCookieSessions()
     login_manager.init_app(app)
     app.after_request(set_security_headers)
     hops = app.config.get("TRUST_PROXY") or 0
