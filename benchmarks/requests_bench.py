@@ -110,7 +110,7 @@ def seed(database_url: str, members: int, submitters: int) -> tuple[list[Person]
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(engine)
-    with app.app_context(), app.test_request_context():
+    with app.app_context():
         session = db.session
         criteria_store.sync_shipped(session)
         version = criteria_store.newest_version(session, "V")
