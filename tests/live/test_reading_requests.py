@@ -1,8 +1,10 @@
-"""On a real engine, a GET reads without a transaction on PostgreSQL; writes and downloads keep one.
+"""On a real engine, on PostgreSQL: a GET, a draft save and a submission run without a transaction
+around their statements; downloads and other writes keep one.
 
 Read committed gives each statement its own snapshot anyway; what goes are BEGIN and COMMIT,
-two round trips of a form page's three. A download reads its rows through a server-side cursor,
-which PostgreSQL keeps only inside a transaction, and a request that writes commits once.
+two round trips of a form page's three. A save writes with one statement, all or nothing by
+itself (`assessments.writes`). A download reads its rows through a server-side cursor, which
+PostgreSQL keeps only inside a transaction, and any other request that writes commits once.
 (The savepoint-isolated tests bind their session to one connection, which keeps its
 transaction: these tests build an app of their own on the live database.)
 """
@@ -77,13 +79,30 @@ def test_a_page_reads_without_a_transaction(postgresql_only, app, live, school, 
     assert in_transaction and not any(in_transaction)
 
 
-def test_a_save_writes_in_one_transaction(postgresql_only, app, live, school, in_transaction):
+@pytest.mark.parametrize("action", ["draft", "submit"])
+def test_a_save_is_a_read_and_one_write_without_a_transaction(postgresql_only, app, live, school,
+                                                              in_transaction, action):
     client = _client(app, live, school["member"])
-    reply = client.put(f"/api/assessments/{school['assessment']}/draft",
-                       json={"answers": {**ANSWERS, "1": 5}, "notes": {}})
+    body = {"answers": {**ANSWERS, "1": 5}, "notes": {}}
+    if action == "submit":
+        body["client_id"] = str(uuid.uuid4())
+    reply = (client.put if action == "draft" else client.post)(f"/api/assessments/{school['assessment']}/{action}",
+                                                                json=body)
     assert reply.status_code == 200, reply.get_data(as_text=True)
+    assert in_transaction == [False, False]  # the read, then the answers, the row and the event at once
+    stored = client.get(f"/api/assessments/{school['assessment']}").get_json()
+    assert stored["answers"]["1"] == 5 and stored["status"] == ("draft" if action == "draft" else "submitted")
+
+
+def test_a_withdrawal_writes_in_one_transaction(postgresql_only, app, live, school, in_transaction):
+    client = _client(app, live, school["member"])
+    sent = client.post(f"/api/assessments/{school['assessment']}/submit",
+                       json={"answers": ANSWERS, "notes": {}, "client_id": str(uuid.uuid4())})
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    in_transaction.clear()
+    reply = client.post(f"/assess/{school['assessment']}/withdraw")
+    assert reply.status_code in (302, 303), reply.get_data(as_text=True)[:300]
     assert in_transaction and all(in_transaction)
-    assert client.get(f"/api/assessments/{school['assessment']}").get_json()["answers"]["1"] == 5
 
 
 @pytest.mark.parametrize("path", ["units.csv", "results.csv", "units.xlsx", "results.xlsx"])

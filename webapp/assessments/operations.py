@@ -1,8 +1,9 @@
 """Business actions on assessments ("phiếu tự đánh giá"): the status machine.
 
 Each action takes the session, the acting user and the assessment, checks that the action is
-allowed in the current status, changes state, writes the audit event and flushes (a submit
-writes its row with one version-guarded UPDATE, `_write_if_unchanged`). The request commits.
+allowed in the current status, changes state, writes the audit event and flushes (a member's
+save or submission writes its answers, row and event all or nothing, guarded by the version it
+read: `_write_if_unchanged`, `writes`). The request commits.
 Who may act is decided by `webapp.access`; these functions check *state* (status, open year,
 version) and the answers (`CriteriaSet.allowed_points` is the one rule).
 
@@ -12,14 +13,12 @@ version) and the answers (`CriteriaSet.allowed_points` is the one rule).
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -29,10 +28,11 @@ from criteria import CriteriaSet
 from scoring import AnswerError, Result
 
 from .. import audit, criteria_store
-from ..db import WRITE_LOCK, take_write_lock
+from ..db import WRITE_LOCK
 from ..errors import DomainError
 from ..inputs import BAD_TEXT, has_bad_characters
 from ..models import Answer, Assessment, AssessmentStatus, Membership, User, utcnow
+from . import writes
 
 S = AssessmentStatus
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -112,8 +112,9 @@ def save_draft(session: Session, member: User, assessment: Assessment, values: V
 def _save_draft(session: Session, assessment: Assessment, values: Values, notes: Mapping[str, str]) -> Assessment:
     _require_status(assessment, EDITABLE)
     _require_open_year(assessment.membership)
-    if _store_self_answers(session, assessment, values, notes):
-        _write_if_unchanged(session, assessment, {})
+    changed = _changed_answers(assessment, values, notes)
+    if changed:
+        _write_if_unchanged(session, assessment, {}, changed)
     return assessment
 
 
@@ -150,48 +151,38 @@ def _submit(session: Session, member: User, assessment: Assessment, values: Valu
             notes: Mapping[str, str] | None, client_id: str | None) -> Assessment:
     _require_status(assessment, EDITABLE)
     _require_open_year(assessment.membership)
-    if values is not None:
-        _store_self_answers(session, assessment, values, notes or {})
+    changed = _changed_answers(assessment, values, notes or {}) if values is not None else []
+    sent = _answers_after(assessment, changed)
     criteria_set = criteria_of(assessment)
-    result = _score(criteria_set, {a.index_code: a.self_value for a in assessment.answers})
-    _require_evidence(criteria_set, assessment)
-    previous = assessment.status
+    result = _score(criteria_set, {code: points for code, (points, _note) in sent.items()})
+    _require_evidence(criteria_set, sent)
     changes: dict[str, Any] = {"self_result": result.to_dict(), "self_total": result.total,
                                "self_achieved": result.achieved, "status": S.SUBMITTED, "submitted_at": utcnow()}
     if client_id:
         changes["client_id"] = client_id
-    _write_if_unchanged(session, assessment, changes)
-    audit.record(session, member, assessment, "submit", previous.value, S.SUBMITTED.value)
+    event = audit.event_values(member, assessment, "submit", assessment.status.value, S.SUBMITTED.value)
+    _write_if_unchanged(session, assessment, changes, changed, event)
     return assessment
 
 
-def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[str, Any]) -> None:
-    """UPDATE the assessment's row only if its version is still the one read (the check the
-    ORM's version column makes), else a 409; one statement, no savepoint, no unit of work.
-
-    Core rather than the unit of work on the drive-week hot path (submit): the ORM's flush
-    and savepoint cost more than the database did. Nothing is written when the version moved on.
-    """
+def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[str, Any],
+                        answers: list[writes.AnswerRow], event: dict[str, Any] | None = None) -> None:
+    """Write the changed answers, the row's `changes` and the audit event if the assessment's
+    version is still the one read (the check the ORM's version column makes), else a 409 with
+    nothing written (`writes.write`); then the loaded objects hold what was written."""
     written_values = {**changes, "version": assessment.version + 1, "updated_at": utcnow()}
-    parameters = {**written_values, "row_id": assessment.id, "seen_version": assessment.version}
-    take_write_lock(session)  # what was read may be older than the lock: the version tells
-    written = session.execute(_guarded_update(tuple(sorted(changes))), parameters)
-    if written.rowcount != 1:  # type: ignore[attr-defined]
+    if not writes.write(session, assessment, written_values, answers, event):
         raise RowMovedOn()
+    stored = assessment.answers_by_index()
+    for row in answers:
+        answer = stored.get(row["index_code"])
+        if answer is not None:
+            set_committed_value(answer, "self_value", row["self_value"])
+            set_committed_value(answer, "evidence_note", row["evidence_note"])
+    if any(row["index_code"] not in stored for row in answers):
+        session.expire(assessment, ["answers"])
     for key, value in written_values.items():
         set_committed_value(assessment, key, value)
-
-
-@functools.cache
-def _guarded_update(columns: tuple[str, ...]) -> Any:
-    """The UPDATE of these columns (and version, updated_at) where the version is the one read;
-    built once per set of columns, its values are parameters."""
-    table = Assessment.__table__
-    return (
-        table.update()  # type: ignore[attr-defined]
-        .where(table.c.id == bindparam("row_id"), table.c.version == bindparam("seen_version"))
-        .values({name: bindparam(name) for name in (*columns, "version", "updated_at")})
-    )
 
 
 def _reread_after_writer(session: Session, assessment: Assessment) -> None:
@@ -394,12 +385,11 @@ def evidence_message(criteria_set: CriteriaSet, code: str) -> str:
     return f"Chỉ số {code} cần ghi minh chứng{example}."
 
 
-def _require_evidence(criteria_set: CriteriaSet, assessment: Assessment) -> None:
+def _require_evidence(criteria_set: CriteriaSet, sent: Mapping[str, tuple[int | None, str | None]]) -> None:
     """Indices whose file requires evidence need a note once the member claims any points."""
-    for answer in assessment.answers:
-        index = criteria_set.index(answer.index_code)
-        if index.evidence_required and answer.self_value and not answer.evidence_note:
-            raise DomainError(evidence_message(criteria_set, answer.index_code), answer.index_code)
+    for code, (points, note) in sent.items():
+        if criteria_set.index(code).evidence_required and points and not note:
+            raise DomainError(evidence_message(criteria_set, code), code)
 
 
 def _answer(assessment: Assessment, code: str) -> Answer:
@@ -430,15 +420,9 @@ def _checked(assessment: Assessment, values: Values,
     return checked, cleaned
 
 
-def _store_self_answers(session: Session, assessment: Assessment, values: Values,
-                        notes: Mapping[str, str]) -> bool:
-    """Write the changed answers in one statement (insert or update), whatever the mix, in
-    index order (two writers lock the rows in one order, then the assessment's); False when
-    nothing changed.
-
-    Core rather than the unit of work: a save touches a handful of small rows, and the ORM's
-    per-object bookkeeping cost more than the database did.
-    """
+def _changed_answers(assessment: Assessment, values: Values, notes: Mapping[str, str]) -> list[writes.AnswerRow]:
+    """The answers that differ from the stored ones, checked (nothing is written yet), in index
+    order (two writers lock the rows in one order)."""
     checked, cleaned = _checked(assessment, values, notes)
     stored = assessment.answers_by_index()
     rows = []
@@ -446,37 +430,17 @@ def _store_self_answers(session: Session, assessment: Assessment, values: Values
         answer = stored.get(code)
         value = checked[code] if code in checked else (answer.self_value if answer else None)
         note = cleaned[code] if code in cleaned else (answer.evidence_note if answer else None)
-        if answer is not None and (answer.self_value, answer.evidence_note) == (value, note):
-            continue
-        rows.append({"assessment_id": assessment.id, "index_code": code, "self_value": value,
-                     "evidence_note": note})
-        if answer is not None:
-            set_committed_value(answer, "self_value", value)
-            set_committed_value(answer, "evidence_note", note)
-    if not rows:
-        return False
-    take_write_lock(session)
-    session.execute(_answers_upsert(session), rows)
-    if any(row["index_code"] not in stored for row in rows):
-        session.expire(assessment, ["answers"])
-    return True
+        if answer is None or (answer.self_value, answer.evidence_note) != (value, note):
+            rows.append({"assessment_id": assessment.id, "index_code": code, "self_value": value,
+                         "evidence_note": note})
+    return rows
 
 
-def _answers_upsert(session: Session) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE of answers, built once per dialect (it never changes)."""
-    dialect = session.get_bind().dialect.name
-    found = _UPSERTS.get(dialect)
-    if found is None:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(Answer.__table__)  # type: ignore[arg-type]  # a Table at run time
-        found = _UPSERTS[dialect] = statement.on_conflict_do_update(
-            index_elements=[Answer.assessment_id, Answer.index_code],
-            set_={"self_value": statement.excluded.self_value, "evidence_note": statement.excluded.evidence_note},
-        )
-    return found
-
-
-_UPSERTS: dict[str, Any] = {}
+def _answers_after(assessment: Assessment, changed: list[writes.AnswerRow]) -> dict[str, tuple[int | None, str | None]]:
+    """Each index's points and note once `changed` is written."""
+    sent = {answer.index_code: (answer.self_value, answer.evidence_note) for answer in assessment.answers}
+    sent.update({row["index_code"]: (row["self_value"], row["evidence_note"]) for row in changed})
+    return sent
 
 
 def changed_points_message(code: str) -> str:
