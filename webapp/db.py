@@ -303,7 +303,9 @@ class Database:
         if session is None:
             return
         try:
-            if commit:
+            if session.info.get(READING):
+                pass  # nothing to commit or undo (`refuse_writes_when_reading`): close ends it
+            elif commit:
                 session.commit()
             else:
                 session.rollback()
