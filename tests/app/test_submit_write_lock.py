@@ -25,7 +25,7 @@ def right_after_the_read(app, meanwhile: Callable[[], None]) -> Iterator[None]: 
     pending = [meanwhile]
 
     def after(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # type: ignore[no-untyped-def]
-        if pending and statement.lstrip().startswith("SELECT assessment."):
+        if pending and statement.lstrip().startswith("SELECT") and "\nFROM assessment " in statement:
             pending.pop()()
 
     event.listen(engine, "after_cursor_execute", after)

@@ -54,3 +54,25 @@ def test_nothing_is_written_when_another_request_wrote_first(make_assessment, db
     answers, events = _stored(db_session, assessment)  # read again from the database
     assert answers == before and events == 0
     assert assessment.version == version and assessment.self_total != 42
+
+
+def test_a_save_reads_the_answers_as_stored(make_assessment, make_membership, make_unit, make_year,
+                                            db_session):
+    """The JSON saves read the answers with the row as [code, points, note] lists; none is []."""
+    from sqlalchemy.orm import with_expression
+
+    from webapp.assessments.queries import answers_of
+    from webapp.models import Assessment
+
+    answered = make_assessment(points=5)
+    blank = Assessment(membership=make_membership(make_unit(), make_year()), unit_id=answered.unit_id,
+                       criteria_version_id=answered.criteria_version_id)
+    db_session.add(blank)
+    db_session.flush()
+    expected = sorted([a.index_code, a.self_value, a.evidence_note] for a in answered.answers)
+    db_session.expire_all()
+    read = {a.id: a.answers_as_read for a in db_session.scalars(
+        select(Assessment).options(with_expression(Assessment.answers_as_read, answers_of(Assessment.id)))
+        .where(Assessment.id.in_([answered.id, blank.id])))}
+    assert sorted(read[answered.id]) == expected and len(expected) == 10
+    assert read[blank.id] == []

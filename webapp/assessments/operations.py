@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -173,14 +173,18 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
     written_values = {**changes, "version": assessment.version + 1, "updated_at": utcnow()}
     if not writes.write(session, assessment, written_values, answers, event):
         raise RowMovedOn()
-    stored = assessment.answers_by_index()
-    for row in answers:
-        answer = stored.get(row["index_code"])
-        if answer is not None:
-            set_committed_value(answer, "self_value", row["self_value"])
-            set_committed_value(answer, "evidence_note", row["evidence_note"])
-    if any(row["index_code"] not in stored for row in answers):
-        session.expire(assessment, ["answers"])
+    if assessment.answers_as_read is not None:
+        after = _answers_after(assessment, answers)
+        set_committed_value(assessment, "answers_as_read", [[code, *pair] for code, pair in after.items()])
+    if "answers" not in inspect(assessment).unloaded:
+        stored = assessment.answers_by_index()
+        for row in answers:
+            answer = stored.get(row["index_code"])
+            if answer is not None:
+                set_committed_value(answer, "self_value", row["self_value"])
+                set_committed_value(answer, "evidence_note", row["evidence_note"])
+        if any(row["index_code"] not in stored for row in answers):
+            session.expire(assessment, ["answers"])
     for key, value in written_values.items():
         set_committed_value(assessment, key, value)
 
@@ -386,10 +390,12 @@ def evidence_message(criteria_set: CriteriaSet, code: str) -> str:
 
 
 def _require_evidence(criteria_set: CriteriaSet, sent: Mapping[str, tuple[int | None, str | None]]) -> None:
-    """Indices whose file requires evidence need a note once the member claims any points."""
-    for code, (points, note) in sent.items():
-        if criteria_set.index(code).evidence_required and points and not note:
-            raise DomainError(evidence_message(criteria_set, code), code)
+    """Indices whose file requires evidence need a note once the member claims any points (the
+    first such index in the criteria's order is named)."""
+    for index in (i for c in criteria_set.criteria for i in c.indices if i.evidence_required):
+        points, note = sent.get(index.code, (None, None))
+        if points and not note:
+            raise DomainError(evidence_message(criteria_set, index.code), index.code)
 
 
 def _answer(assessment: Assessment, code: str) -> Answer:
@@ -424,21 +430,29 @@ def _changed_answers(assessment: Assessment, values: Values, notes: Mapping[str,
     """The answers that differ from the stored ones, checked (nothing is written yet), in index
     order (two writers lock the rows in one order)."""
     checked, cleaned = _checked(assessment, values, notes)
-    stored = assessment.answers_by_index()
+    stored = _answers_read(assessment)
     rows = []
     for code in sorted(checked.keys() | cleaned.keys()):
-        answer = stored.get(code)
-        value = checked[code] if code in checked else (answer.self_value if answer else None)
-        note = cleaned[code] if code in cleaned else (answer.evidence_note if answer else None)
-        if answer is None or (answer.self_value, answer.evidence_note) != (value, note):
+        points, note = stored.get(code, (None, None))
+        value = checked[code] if code in checked else points
+        note = cleaned[code] if code in cleaned else note
+        if code not in stored or stored[code] != (value, note):
             rows.append({"assessment_id": assessment.id, "index_code": code, "self_value": value,
                          "evidence_note": note})
     return rows
 
 
+def _answers_read(assessment: Assessment) -> dict[str, tuple[int | None, str | None]]:
+    """Each stored index's points and note: as the JSON saves read them with the row, else from
+    the answer objects."""
+    if assessment.answers_as_read is not None:
+        return {code: (points, note) for code, points, note in assessment.answers_as_read}
+    return {answer.index_code: (answer.self_value, answer.evidence_note) for answer in assessment.answers}
+
+
 def _answers_after(assessment: Assessment, changed: list[writes.AnswerRow]) -> dict[str, tuple[int | None, str | None]]:
     """Each index's points and note once `changed` is written."""
-    sent = {answer.index_code: (answer.self_value, answer.evidence_note) for answer in assessment.answers}
+    sent = _answers_read(assessment)
     sent.update({row["index_code"]: (row["self_value"], row["evidence_note"]) for row in changed})
     return sent
 

@@ -1,10 +1,15 @@
 """Read-only queries of the member's journey."""
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, load_only
+from typing import Any
 
-from ..models import Assessment, AssessmentYear, CriteriaVersion, Membership, Unit, User
+from sqlalchemy import JSON, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, with_expression
+from sqlalchemy.sql.functions import FunctionElement
+
+from ..models import Answer, Assessment, AssessmentYear, CriteriaVersion, Membership, Unit, User
 
 # The member's own assessment as its pages and the API use it, in one statement: the roster
 # line with its unit and year, the answers, and only the criteria version's id and digest
@@ -30,15 +35,47 @@ FORM_PAGE = (
     joinedload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
+
+
+class answers_of(FunctionElement[Any]):  # noqa: N801  (SQL functions are lower case)
+    """An assessment's answers as one JSON array of [index code, points, note], in the order
+    they were stored; [] when it has none. Compiled per database (`_answers_of_*`)."""
+
+    type = JSON()
+    name = "answers_of"
+    inherit_cache = True
+
+
+def _answers_subquery(element: answers_of, aggregate: Any, pair: Any) -> Any:
+    answer = Answer.__table__
+    (assessment_id,) = element.clauses
+    row = pair(answer.c.index_code, answer.c.self_value, answer.c.evidence_note)
+    return select(aggregate(row)).where(answer.c.assessment_id == assessment_id).scalar_subquery()
+
+
+@compiles(answers_of, "postgresql")
+def _answers_of_postgresql(element: answers_of, compiler: Any, **kw: Any) -> str:
+    ordered = lambda row: func.json_agg(aggregate_order_by(row, Answer.__table__.c.id))  # noqa: E731
+    return compiler.process(func.coalesce(_answers_subquery(element, ordered, func.json_build_array),
+                                          func.json_build_array()), **kw)
+
+
+@compiles(answers_of, "sqlite")
+def _answers_of_sqlite(element: answers_of, compiler: Any, **kw: Any) -> str:
+    return compiler.process(_answers_subquery(element, func.json_group_array, func.json_array), **kw)
+
+
 # What the JSON API's saves need, and no more (nothing is shown): the same statement, narrower
-# rows. The answers make it ten rows, and every column costs on each of them (with the user's
-# narrower columns, `access.SESSION_USER`: a draft save 7.1 -> 6.6 million instructions). A
-# column left out is read by a statement of its own when touched, which
-# `tests/app/test_statement_counts.py` would count.
+# rows, and the answers as one JSON column instead of ten joined rows of objects (the ORM spent
+# ~0.17 ms making them; every column costs on each row: with the user's narrower columns,
+# `access.SESSION_USER`, a draft save went 7.1 -> 6.6 million instructions). A column left out
+# is read by a statement of its own when touched, which `tests/app/test_statement_counts.py`
+# would count.
 ASSESSMENT_SAVE = (
     load_only(*_SAVED),
     _line.load_only(*_LINE).joinedload(Membership.year).load_only(AssessmentYear.is_open, AssessmentYear.label),
-    joinedload(Assessment.answers),
+    with_expression(Assessment.answers_as_read, answers_of(Assessment.id)),
+    lazyload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
 

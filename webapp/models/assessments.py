@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from .base import NEVER_REUSE_IDS, Base, LabelledEnum, str_enum, utcnow
 from .criteria_versions import CriteriaVersion
@@ -115,6 +115,10 @@ class Assessment(Base):
         back_populates="assessment", cascade="all, delete-orphan", order_by="Answer.id",
         lazy="selectin",
     )
+
+    # The answers as [index code, points, note] lists, read with the row by the JSON saves
+    # (`assessments.queries.ASSESSMENT_SAVE`) instead of as objects; None when not read so.
+    answers_as_read: Mapped[list[list[Any]] | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version}
 
