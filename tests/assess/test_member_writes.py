@@ -58,7 +58,8 @@ def test_nothing_is_written_when_another_request_wrote_first(make_assessment, db
 
 def test_a_save_reads_the_answers_as_stored(make_assessment, make_membership, make_unit, make_year,
                                             db_session):
-    """The JSON saves read the answers with the row as [code, points, note] lists; none is []."""
+    """The form and the JSON saves read the answers with the row as [code, points, note, head's
+    points, head's comment] lists; none is []."""
     from sqlalchemy.orm import with_expression
 
     from webapp.assessments.queries import answers_of
@@ -69,7 +70,10 @@ def test_a_save_reads_the_answers_as_stored(make_assessment, make_membership, ma
                        criteria_version_id=answered.criteria_version_id)
     db_session.add(blank)
     db_session.flush()
-    expected = sorted([a.index_code, a.self_value, a.evidence_note] for a in answered.answers)
+    answered.answers[0].head_value, answered.answers[0].head_comment = 3, "Cần bổ sung"
+    db_session.flush()
+    expected = sorted([a.index_code, a.self_value, a.evidence_note, a.head_value, a.head_comment]
+                      for a in answered.answers)
     db_session.expire_all()
     read = {a.id: a.answers_as_read for a in db_session.scalars(
         select(Assessment).options(with_expression(Assessment.answers_as_read, answers_of(Assessment.id)))

@@ -38,7 +38,7 @@ def _index_codes(criteria_set: CriteriaSet) -> list[str]:
 
 def sheet_of(criteria_set: CriteriaSet, assessment: Assessment) -> AnswerSheet:
     """The answers stored so far, ready to show on the form."""
-    stored = assessment.answers_by_index()
+    stored = assessment.answers_read()
     sheet = AnswerSheet()
     for code in _index_codes(criteria_set):
         answer = stored.get(code)

@@ -121,7 +121,7 @@ def _render_form(assessment: Assessment, sheet: AnswerSheet, message: str | None
     page = render_template(
         "assess/form.html", a=assessment, criteria_set=criteria_set, sheet=sheet,
         membership=assessment.membership, live=live, message=message,
-        answers=assessment.answers_by_index(), index_choices=index_choices, criteria_json=criteria_json, S=S,
+        answers=assessment.answers_read(), index_choices=index_choices, criteria_json=criteria_json, S=S,
         rule_text=rule_text(criteria_set),
     )
     return page, status

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -32,6 +32,7 @@ from ..db import WRITE_LOCK
 from ..errors import DomainError
 from ..inputs import BAD_TEXT, has_bad_characters
 from ..models import Answer, Assessment, AssessmentStatus, Membership, User, utcnow
+from ..models.assessments import AnswerRead
 from . import writes
 
 S = AssessmentStatus
@@ -174,8 +175,12 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
     if not writes.write(session, assessment, written_values, answers, event):
         raise RowMovedOn()
     if assessment.answers_as_read is not None:
-        after = _answers_after(assessment, answers)
-        set_committed_value(assessment, "answers_as_read", [[code, *pair] for code, pair in after.items()])
+        read = assessment.answers_read()
+        for row in answers:
+            code = row["index_code"]
+            head = (read[code].head_value, read[code].head_comment) if code in read else (None, None)
+            read[code] = AnswerRead(code, row["self_value"], row["evidence_note"], *head)
+        set_committed_value(assessment, "answers_as_read", [list(astuple(answer)) for answer in read.values()])
     if "answers" not in inspect(assessment).unloaded:
         stored = assessment.answers_by_index()
         for row in answers:
@@ -443,11 +448,8 @@ def _changed_answers(assessment: Assessment, values: Values, notes: Mapping[str,
 
 
 def _answers_read(assessment: Assessment) -> dict[str, tuple[int | None, str | None]]:
-    """Each stored index's points and note: as the JSON saves read them with the row, else from
-    the answer objects."""
-    if assessment.answers_as_read is not None:
-        return {code: (points, note) for code, points, note in assessment.answers_as_read}
-    return {answer.index_code: (answer.self_value, answer.evidence_note) for answer in assessment.answers}
+    """Each stored index's points and note."""
+    return {code: (answer.self_value, answer.evidence_note) for code, answer in assessment.answers_read().items()}
 
 
 def _answers_after(assessment: Assessment, changed: list[writes.AnswerRow]) -> dict[str, tuple[int | None, str | None]]:

@@ -26,20 +26,12 @@ ASSESSMENT_PAGE = (
 _SAVED = (Assessment.id, Assessment.membership_id, Assessment.criteria_version_id, Assessment.status,
           Assessment.client_id, Assessment.self_total, Assessment.self_achieved, Assessment.version)
 _LINE = (Membership.id, Membership.unit_id, Membership.year_id, Membership.user_id)
-# The member's form page (and its no-JavaScript POST, which saves and submits as the API does):
-# the same statement with only the columns it shows and writes.
-FORM_PAGE = (
-    load_only(*_SAVED, Assessment.confirmed_achieved, Assessment.decision_reason),
-    _line.load_only(*_LINE, Membership.full_name).joinedload(Membership.year),
-    _line.joinedload(Membership.unit).load_only(Unit.id, Unit.name),
-    joinedload(Assessment.answers),
-    joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
-)
 
 
 class answers_of(FunctionElement[Any]):  # noqa: N801  (SQL functions are lower case)
-    """An assessment's answers as one JSON array of [index code, points, note], in the order
-    they were stored; [] when it has none. Compiled per database (`_answers_of_*`)."""
+    """An assessment's answers as one JSON array of [index code, points, note, head's points,
+    head's comment] (`Assessment.answers_as_read`); [] when it has none. Compiled per database
+    (`_answers_of_*`)."""
 
     type = JSON()
     name = "answers_of"
@@ -49,7 +41,8 @@ class answers_of(FunctionElement[Any]):  # noqa: N801  (SQL functions are lower 
 def _answers_subquery(element: answers_of, aggregate: Any, pair: Any) -> Any:
     answer = Answer.__table__
     (assessment_id,) = element.clauses
-    row = pair(answer.c.index_code, answer.c.self_value, answer.c.evidence_note)
+    row = pair(answer.c.index_code, answer.c.self_value, answer.c.evidence_note, answer.c.head_value,
+               answer.c.head_comment)
     return select(aggregate(row)).where(answer.c.assessment_id == assessment_id).scalar_subquery()
 
 
@@ -65,12 +58,20 @@ def _answers_of_sqlite(element: answers_of, compiler: Any, **kw: Any) -> str:
     return compiler.process(_answers_subquery(element, func.json_group_array, func.json_array), **kw)
 
 
+# The member's form page (and its no-JavaScript POST, which saves and submits as the API does):
+# the same statement with only the columns it shows and writes, the answers as one JSON column
+# instead of ten joined rows of objects (the ORM spent ~0.17 ms making them).
+FORM_PAGE = (
+    load_only(*_SAVED, Assessment.confirmed_achieved, Assessment.decision_reason),
+    _line.load_only(*_LINE, Membership.full_name).joinedload(Membership.year),
+    _line.joinedload(Membership.unit).load_only(Unit.id, Unit.name),
+    with_expression(Assessment.answers_as_read, answers_of(Assessment.id)),
+    lazyload(Assessment.answers),
+    joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
+)
 # What the JSON API's saves need, and no more (nothing is shown): the same statement, narrower
-# rows, and the answers as one JSON column instead of ten joined rows of objects (the ORM spent
-# ~0.17 ms making them; every column costs on each row: with the user's narrower columns,
-# `access.SESSION_USER`, a draft save went 7.1 -> 6.6 million instructions). A column left out
-# is read by a statement of its own when touched, which `tests/app/test_statement_counts.py`
-# would count.
+# (the user's columns too, `access.SESSION_USER`). A column left out is read by a statement of
+# its own when touched, which `tests/app/test_statement_counts.py` would count.
 ASSESSMENT_SAVE = (
     load_only(*_SAVED),
     _line.load_only(*_LINE).joinedload(Membership.year).load_only(AssessmentYear.is_open, AssessmentYear.label),

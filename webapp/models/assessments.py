@@ -116,8 +116,9 @@ class Assessment(Base):
         lazy="selectin",
     )
 
-    # The answers as [index code, points, note] lists, read with the row by the JSON saves
-    # (`assessments.queries.ASSESSMENT_SAVE`) instead of as objects; None when not read so.
+    # The answers as [index code, points, note, head's points, head's comment] lists, read
+    # with the row by the member's form and saves (`assessments.queries.answers_of`) instead of
+    # as objects; None when not read so. `answers_read` gives either way.
     answers_as_read: Mapped[list[list[Any]] | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version}
@@ -140,8 +141,27 @@ class Assessment(Base):
     def answers_by_index(self) -> dict[str, Answer]:
         return {answer.index_code: answer for answer in self.answers}
 
+    def answers_read(self) -> dict[str, AnswerRead]:
+        """Each index's stored answer: from the JSON column where the statement read one,
+        else from the answer objects (loading them if need be)."""
+        if self.answers_as_read is not None:
+            return {row[0]: AnswerRead(*row) for row in self.answers_as_read}
+        return {a.index_code: AnswerRead(a.index_code, a.self_value, a.evidence_note, a.head_value, a.head_comment)
+                for a in self.answers}
+
     def __repr__(self) -> str:
         return f"<Assessment {self.id} {self.status.value}>"
+
+
+@dataclass(frozen=True)
+class AnswerRead:
+    """A stored answer as a page shows it (`Assessment.answers_read`)."""
+
+    index_code: str
+    self_value: int | None
+    evidence_note: str | None
+    head_value: int | None
+    head_comment: str | None
 
 
 class Answer(Base):
