@@ -174,6 +174,14 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
     written_values = {**changes, "version": assessment.version + 1, "updated_at": utcnow()}
     if not writes.write(session, assessment, written_values, answers, event):
         raise RowMovedOn()
+    _hold_written_answers(session, assessment, answers)
+    for key, value in written_values.items():
+        set_committed_value(assessment, key, value)
+
+
+def _hold_written_answers(session: Session, assessment: Assessment, answers: list[writes.AnswerRow]) -> None:
+    """The answers as the request read them (the JSON column, the objects, or both) now hold
+    what was written; objects for new answers are read again when next needed."""
     if assessment.answers_as_read is not None:
         read = assessment.answers_read()
         for row in answers:
@@ -181,17 +189,16 @@ def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[
             head = (read[code].head_value, read[code].head_comment) if code in read else (None, None)
             read[code] = AnswerRead(code, row["self_value"], row["evidence_note"], *head)
         set_committed_value(assessment, "answers_as_read", [list(astuple(answer)) for answer in read.values()])
-    if "answers" not in inspect(assessment).unloaded:
-        stored = assessment.answers_by_index()
-        for row in answers:
-            answer = stored.get(row["index_code"])
-            if answer is not None:
-                set_committed_value(answer, "self_value", row["self_value"])
-                set_committed_value(answer, "evidence_note", row["evidence_note"])
-        if any(row["index_code"] not in stored for row in answers):
-            session.expire(assessment, ["answers"])
-    for key, value in written_values.items():
-        set_committed_value(assessment, key, value)
+    if "answers" in inspect(assessment).unloaded:
+        return
+    stored = assessment.answers_by_index()
+    for row in answers:
+        answer = stored.get(row["index_code"])
+        if answer is not None:
+            set_committed_value(answer, "self_value", row["self_value"])
+            set_committed_value(answer, "evidence_note", row["evidence_note"])
+    if any(row["index_code"] not in stored for row in answers):
+        session.expire(assessment, ["answers"])
 
 
 def _reread_after_writer(session: Session, assessment: Assessment) -> None:
