@@ -2,7 +2,9 @@
 
 One `Database` object is bound to the app with `init_app`. Each request gets one session,
 committed once at the end when the response is a success and rolled back otherwise
-(see `webapp.__init__._bind_session_lifecycle`).
+(see `webapp.__init__._bind_session_lifecycle`). A request that only reads writes nothing
+(refused) and, on PostgreSQL, runs without a transaction, as do the JSON saves, whose writes
+are each one statement complete by itself (`Database._begin_for_request`).
 """
 from __future__ import annotations
 
