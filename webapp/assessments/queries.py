@@ -46,11 +46,14 @@ def _answers_subquery(element: answers_of, aggregate: Any, pair: Any) -> Any:
     return select(aggregate(row)).where(answer.c.assessment_id == assessment_id).scalar_subquery()
 
 
+def _json_agg_in_stored_order(row: Any) -> Any:
+    return func.json_agg(aggregate_order_by(row, Answer.__table__.c.id))
+
+
 @compiles(answers_of, "postgresql")
 def _answers_of_postgresql(element: answers_of, compiler: Any, **kw: Any) -> str:
-    ordered = lambda row: func.json_agg(aggregate_order_by(row, Answer.__table__.c.id))  # noqa: E731
-    return compiler.process(func.coalesce(_answers_subquery(element, ordered, func.json_build_array),
-                                          func.json_build_array()), **kw)
+    answers = _answers_subquery(element, _json_agg_in_stored_order, func.json_build_array)
+    return compiler.process(func.coalesce(answers, func.json_build_array()), **kw)  # none: []
 
 
 @compiles(answers_of, "sqlite")
