@@ -128,3 +128,29 @@ def test_an_autosave_racing_the_submit_never_changes_a_submitted_form(live: Live
             assert assessment.status is AssessmentStatus.SUBMITTED
             answers = {answer.index_code: (answer.self_value, answer.evidence_note) for answer in assessment.answers}
             assert answers["1"] == (8, NOTES["1"]), assessment_id
+
+
+def test_two_tabs_autosaving_one_form_at_once_store_one_tab_whole(live: Live) -> None:
+    """Two tabs of one form autosave different answers at the same moment: both are told it is
+    saved (the later writer reads the earlier's and saves over it), and the form holds one tab's
+    whole form, never the answers of one with the notes of the other."""
+    members = seed_members(live, PHONES)
+    tabs = {name: {"answers": {**ANSWERS, "1": points},
+                   "notes": {code: f"{name}: {note}" for code, note in NOTES.items()}}
+            for name, points in (("Tab A", 0), ("Tab B", 8))}
+
+    def tab(user_id: int, assessment_id: int, name: str):  # type: ignore[no-untyped-def]
+        cookie, body = live.cookie(user_id), json.dumps(tabs[name])
+        return lambda: [_send(live, "PUT", f"/api/assessments/{assessment_id}/draft", cookie, body, "application/json")]
+
+    with live.session() as session:
+        before = {assessment_id: session.get(Assessment, assessment_id).version for _, assessment_id in members}
+    statuses = _all_at_once([tab(user_id, assessment_id, name) for user_id, assessment_id in members for name in tabs])
+    assert statuses == [200] * (2 * PHONES), statuses
+    with live.session() as session:
+        for _, assessment_id in members:
+            assessment = session.get(Assessment, assessment_id)
+            assert assessment.version == before[assessment_id] + 2  # both saves landed, one after the other
+            stored = {answer.index_code: (answer.self_value, answer.evidence_note) for answer in assessment.answers}
+            whole = [{code: (body["answers"][code], body["notes"][code]) for code in ANSWERS} for body in tabs.values()]
+            assert stored in whole, (assessment_id, stored)
