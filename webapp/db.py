@@ -232,7 +232,7 @@ class Database:
             self._read_only(session)
         elif g.get("db_gave_up"):
             return  # the pages shown after a lock timeout only read: they do not wait again
-        elif self._view_says("reads_first"):
+        elif self._reads_first_view():
             if session.get_bind().dialect.name == "sqlite":
                 session.info[READS_FIRST] = True  # the lock waits for `take_write_lock`
             else:
@@ -243,9 +243,9 @@ class Database:
             session.connection(execution_options={WRITE_LOCK: True})
 
     @staticmethod
-    def _view_says(marker: str) -> bool:
-        """The request's view carries this marker (`reads_first`)."""
-        return getattr(current_app.view_functions.get(request.endpoint or ""), marker, False)
+    def _reads_first_view() -> bool:
+        """The request's view is marked `reads_first`."""
+        return getattr(current_app.view_functions.get(request.endpoint or ""), "reads_first", False)
 
     @staticmethod
     def stream_rows_later() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -155,7 +155,7 @@ def _submit(session: Session, member: User, assessment: Assessment, values: Valu
     changed = _changed_answers(assessment, values, notes or {}) if values is not None else []
     sent = _answers_after(assessment, changed)
     criteria_set = criteria_of(assessment)
-    result = _score(criteria_set, {code: points for code, (points, _note) in sent.items()})
+    result = _score(criteria_set, {code: answer.self_value for code, answer in sent.items()})
     _require_evidence(criteria_set, sent)
     changes: dict[str, Any] = {"self_result": result.to_dict(), "self_total": result.total,
                                "self_achieved": result.achieved, "status": S.SUBMITTED, "submitted_at": utcnow()}
@@ -183,12 +183,8 @@ def _hold_written_answers(session: Session, assessment: Assessment, answers: lis
     """The answers as the request read them (the JSON column, the objects, or both) now hold
     what was written; objects for new answers are read again when next needed."""
     if assessment.answers_as_read is not None:
-        read = assessment.answers_read()
-        for row in answers:
-            code = row["index_code"]
-            head = (read[code].head_value, read[code].head_comment) if code in read else (None, None)
-            read[code] = AnswerRead(code, row["self_value"], row["evidence_note"], *head)
-        set_committed_value(assessment, "answers_as_read", [list(astuple(answer)) for answer in read.values()])
+        after = _answers_after(assessment, answers)
+        set_committed_value(assessment, "answers_as_read", [list(astuple(answer)) for answer in after.values()])
     if "answers" in inspect(assessment).unloaded:
         return
     stored = assessment.answers_by_index()
@@ -401,12 +397,12 @@ def evidence_message(criteria_set: CriteriaSet, code: str) -> str:
     return f"Chỉ số {code} cần ghi minh chứng{example}."
 
 
-def _require_evidence(criteria_set: CriteriaSet, sent: Mapping[str, tuple[int | None, str | None]]) -> None:
+def _require_evidence(criteria_set: CriteriaSet, sent: Mapping[str, AnswerRead]) -> None:
     """Indices whose file requires evidence need a note once the member claims any points (the
     first such index in the criteria's order is named)."""
     for index in (i for c in criteria_set.criteria for i in c.indices if i.evidence_required):
-        points, note = sent.get(index.code, (None, None))
-        if points and not note:
+        answer = sent.get(index.code)
+        if answer is not None and answer.self_value and not answer.evidence_note:
             raise DomainError(evidence_message(criteria_set, index.code), index.code)
 
 
@@ -442,28 +438,26 @@ def _changed_answers(assessment: Assessment, values: Values, notes: Mapping[str,
     """The answers that differ from the stored ones, checked (nothing is written yet), in index
     order (two writers lock the rows in one order)."""
     checked, cleaned = _checked(assessment, values, notes)
-    stored = _answers_read(assessment)
+    stored = assessment.answers_read()
     rows = []
     for code in sorted(checked.keys() | cleaned.keys()):
-        points, note = stored.get(code, (None, None))
-        value = checked[code] if code in checked else points
-        note = cleaned[code] if code in cleaned else note
-        if code not in stored or stored[code] != (value, note):
+        answer = stored.get(code)
+        value = checked[code] if code in checked else (answer.self_value if answer else None)
+        note = cleaned[code] if code in cleaned else (answer.evidence_note if answer else None)
+        if answer is None or (answer.self_value, answer.evidence_note) != (value, note):
             rows.append({"assessment_id": assessment.id, "index_code": code, "self_value": value,
                          "evidence_note": note})
     return rows
 
 
-def _answers_read(assessment: Assessment) -> dict[str, tuple[int | None, str | None]]:
-    """Each stored index's points and note."""
-    return {code: (answer.self_value, answer.evidence_note) for code, answer in assessment.answers_read().items()}
-
-
-def _answers_after(assessment: Assessment, changed: list[writes.AnswerRow]) -> dict[str, tuple[int | None, str | None]]:
-    """Each index's points and note once `changed` is written."""
-    sent = _answers_read(assessment)
-    sent.update({row["index_code"]: (row["self_value"], row["evidence_note"]) for row in changed})
-    return sent
+def _answers_after(assessment: Assessment, changed: list[writes.AnswerRow]) -> dict[str, AnswerRead]:
+    """Each index's answer once `changed` is written (the head's points and comment kept)."""
+    after = assessment.answers_read()
+    for row in changed:
+        code = row["index_code"]
+        before = after.get(code) or AnswerRead(code, None, None, None, None)
+        after[code] = replace(before, self_value=row["self_value"], evidence_note=row["evidence_note"])
+    return after
 
 
 def changed_points_message(code: str) -> str:
