@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote_plus
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from . import access
 from .groups import group_label
@@ -49,9 +49,9 @@ def fill(pattern: str, value: object) -> str:
 
 # Links every page builds again and again: the menu's, the assets', the form's own. Flask's
 # `url_for` took ~6 us each, 16-18 a page (~0.1 ms, 5% of a member's form page); the same
-# endpoint and values under the same app root always give the same path.
-_BUILT: dict[tuple[Any, ...], str] = {}
-REMEMBERED_URLS = 2048  # per process; forgotten all at once when full
+# endpoint and values under the same app root always give the same path in one app.
+_BUILT = "cdht_built_urls"  # app.extensions key: each app its own (tests run several)
+REMEMBERED_URLS = 2048  # per app and process; forgotten all at once when full
 
 
 def remembered_url_for(endpoint: str, **values: Any) -> str:
@@ -59,17 +59,18 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
     request). Relative endpoints and `_external`-style options are built each time."""
     if endpoint.startswith(".") or not has_request_context() or any(name[:1] == "_" for name in values):
         return url_for(endpoint, **values)
+    built: dict[tuple[Any, ...], str] = current_app.extensions[_BUILT]
     key = (request.script_root, endpoint, *sorted(values.items()))
     try:
-        return _BUILT[key]
+        return built[key]
     except KeyError:
         pass
     except TypeError:  # a list or dict among the values
         return url_for(endpoint, **values)
-    if len(_BUILT) >= REMEMBERED_URLS:
-        _BUILT.clear()
-    built = _BUILT[key] = url_for(endpoint, **values)
-    return built
+    if len(built) >= REMEMBERED_URLS:
+        built.clear()
+    url = built[key] = url_for(endpoint, **values)
+    return url
 
 
 def init_app(app: Flask) -> None:
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["status_text"] = status_text
     app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.globals["url_for"] = remembered_url_for
+    app.extensions[_BUILT] = {}
     app.jinja_env.filters["fill"] = fill
     # Templates ask the same predicates as the routes: `access.can_manage_unit(current_user, unit)`.
     app.jinja_env.globals["access"] = access
