@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -184,7 +184,7 @@ def _hold_written_answers(session: Session, assessment: Assessment, answers: lis
     what was written; objects for new answers are read again when next needed."""
     if assessment.answers_as_read is not None:
         after = _answers_after(assessment, answers)
-        set_committed_value(assessment, "answers_as_read", [list(astuple(answer)) for answer in after.values()])
+        set_committed_value(assessment, "answers_as_read", [list(answer) for answer in after.values()])
     if "answers" in inspect(assessment).unloaded:
         return
     stored = assessment.answers_by_index()
@@ -456,7 +456,7 @@ def _answers_after(assessment: Assessment, changed: list[writes.AnswerRow]) -> d
     for row in changed:
         code = row["index_code"]
         before = after.get(code) or AnswerRead(code, None, None, None, None)
-        after[code] = replace(before, self_value=row["self_value"], evidence_note=row["evidence_note"])
+        after[code] = before._replace(self_value=row["self_value"], evidence_note=row["evidence_note"])
     return after
 
 
