@@ -228,7 +228,8 @@ def start_servers(database_url: str, folder: Path, workers: int, threads: int) -
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     (folder / "hello_app.py").write_text(HELLO)
     hello = subprocess.Popen([str(bin_dir / "gunicorn"), "--chdir", str(folder), "-b", f"127.0.0.1:{hello_port}",
-                              "-w", str(workers), "-k", "gthread", "--threads", str(threads), "hello_app:app"],
+                              "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--reuse-port",
+                              "hello_app:app"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait(app_port, cdht)
     _wait(hello_port, hello)

@@ -92,8 +92,11 @@ def prepare_database() -> None:
 def serve_command(host: str, port: int, workers: int | None, threads: int, connections: int, timeout: int,
                   server: str, demo: bool) -> None:
     """Migrate the database, optionally load the demo, and serve."""
-    from .serving import ServeOptions, default_workers, gunicorn_available, serve_gunicorn, serve_waitress
+    from .serving import ServeOptions, default_workers, gunicorn_available, port_in_use, serve_gunicorn, serve_waitress
 
+    if port_in_use(host, port):
+        raise click.ClickException(f"Port {port} on {host} is already in use: stop what listens there "
+                                   "or choose another --port.")
     app = _create_app()
     with app.app_context():
         prepare_database()
