@@ -1,7 +1,8 @@
 """Login management and the headers every response carries (access itself is `webapp.access`)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, request
 from flask_login import LoginManager
@@ -99,20 +100,32 @@ def _user_by_id(user_id: int) -> User | None:
     """The user from the session's identity map (a route's load brought it), else one statement
     that also says whether the user holds any role (`known_roles`); as a route's load, without
     the password hash (`access.SESSION_USER`)."""
-    from sqlalchemy import select
     from sqlalchemy.orm.util import identity_key
 
-    from .access import SESSION_USER
     from .db import db
     from .models import User
-    from .models.people import holds_a_role, known_roles
+    from .models.people import known_roles
 
     session = db.session
     found = session.identity_map.get(identity_key(User, user_id))
     if found is not None:
         return found
-    row = session.execute(select(User, holds_a_role()).options(SESSION_USER).where(User.id == user_id)).first()
+    row = session.execute(_user_statement(), {"user_id": user_id}).first()
     if row is None:
         return None
     known_roles(row[0], row[1])
     return row[0]
+
+
+@functools.cache
+def _user_statement() -> Any:
+    """Built once, the id a parameter: building the statement and its cache key on every request
+    cost 0.15-0.3 ms of the app's CPU (measured on `/api/csrf`: 1.17-1.30 -> 1.00-1.02 ms)."""
+    from sqlalchemy import Integer, bindparam, select
+
+    from .access import SESSION_USER
+    from .models import User
+    from .models.people import holds_a_role
+
+    return (select(User, holds_a_role()).options(SESSION_USER)
+            .where(User.id == bindparam("user_id", type_=Integer)))
