@@ -156,7 +156,7 @@ class Assessment(Base):
 class AnswerRead(NamedTuple):
     """A stored answer as a page shows it (`Assessment.answers_read`): a tuple, in the order of
     the JSON column's arrays (`queries.answers_of`), since the saves make and copy ten of them
-    per request (a frozen dataclass cost ~0.1 ms there)."""
+    per request (a frozen dataclass, copied with `replace` and `astuple`, cost ~70 µs more there)."""
 
     index_code: str
     self_value: int | None
