@@ -76,7 +76,7 @@ def prepare_database() -> None:
 @main.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets phones on the same network connect.")
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Worker processes (default: one per CPU core). Each uses about one core.")
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
@@ -92,11 +92,18 @@ def prepare_database() -> None:
 def serve_command(host: str, port: int, workers: int | None, threads: int, connections: int, timeout: int,
                   server: str, demo: bool) -> None:
     """Migrate the database, optionally load the demo, and serve."""
-    from .serving import ServeOptions, default_workers, gunicorn_available, port_in_use, serve_gunicorn, serve_waitress
+    from .serving import (
+        ServeOptions,
+        cannot_listen,
+        default_workers,
+        gunicorn_available,
+        serve_gunicorn,
+        serve_waitress,
+    )
 
-    if port_in_use(host, port):
-        raise click.ClickException(f"Port {port} on {host} is already in use: stop what listens there "
-                                   "or choose another --port.")
+    problem = cannot_listen(host, port)
+    if problem:
+        raise click.ClickException(problem)
     app = _create_app()
     with app.app_context():
         prepare_database()

@@ -7,6 +7,7 @@ so a class of phones holding connections open cannot take every thread.
 """
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import os
@@ -39,23 +40,27 @@ def gunicorn_available() -> bool:
     return os.name == "posix"
 
 
-def port_in_use(host: str, port: int) -> bool:
-    """Whether something (another program, another `cdht serve`) already listens on host:port.
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, in one sentence; None when it can.
 
     gunicorn's workers each bind the port themselves (`reuse_port`), and a worker that cannot
-    bind is started again and again, so `cdht serve` asks once before starting them.
+    bind exits in a way its arbiter answers by starting another, forever; so `cdht serve` tries
+    the address once before starting them: taken by something else (another program, another
+    `cdht serve`), not an address of this machine, or not allowed.
     """
     try:
         family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except socket.gaierror:
-        return False  # an unknown host: the server's own error says so
+        return f"Cannot listen on {host}: it is not an address of this machine or a name for one."
     with socket.socket(family, kind, protocol) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind it
         try:
             probe.bind(address)
-        except OSError:
-            return True
-    return False
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"Port {port} on {host} is already in use: stop what listens there or choose another --port."
+            return f"Cannot listen on {host} port {port}: {error.strerror}."
+    return None
 
 
 def freeze_startup_objects() -> None:
