@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from .db import db
 from .errors import fail
@@ -22,7 +22,12 @@ from .models import Area, Assessment, Membership, PendingLink, Role, Unit, User
 from .models.people import holds_a_role, known_roles
 from .security import cookie_user_id, login_manager, wants_json
 
+if TYPE_CHECKING:
+    from .assessments.records import AssessmentRecord
+
 F = TypeVar("F", bound=Callable[..., Any])
+# Reads a view's object and the logged-in user in one statement: (object or None, user or None).
+Reader = Callable[[Session, int, "int | None"], tuple[Any, "User | None"]]
 
 OWN_ASSESSMENT = "Bạn không thể tự xác nhận phiếu của mình."
 
@@ -50,6 +55,11 @@ def sees_reports(user: User) -> bool:
 def owns(user: User, assessment: Assessment) -> bool:
     """The member whose roster line the assessment belongs to."""
     return signed_in(user) and assessment.membership.user_id == user.id
+
+
+def owns_record(user: User, form: AssessmentRecord) -> bool:
+    """`owns`, for an assessment read as plain values (the JSON API's saves)."""
+    return signed_in(user) and form.owner_id == user.id
 
 
 def is_on_roster_line(user: User, membership: Membership) -> bool:
@@ -164,36 +174,44 @@ def review_refusal(user: User, assessment: Assessment) -> str | None:
 
 def allow(predicate: Callable[..., bool], load: type | None = None, arg: str | None = None,
           explain: Callable[[User, Any], str | None] | None = None,
-          options: Sequence[Any] = ()) -> Callable[[F], F]:
+          options: Sequence[Any] = (), read: Reader | None = None) -> Callable[[F], F]:
     """Guard a view: log in first, load `load` by its URL id (404), then ask `predicate`.
 
     With `load=Unit` the view's `unit_id` argument is replaced by the loaded `unit` (passed
     first); `arg` names the URL argument when it is not `<table>_id`. `explain` gives the
     403 page a reason. `options` are loader options for what the view shows (one statement
-    instead of lazy loads). Nothing is locked as it is read: a writer checks the version it
-    read when it writes (`assessments.operations`).
+    instead of lazy loads). `read` replaces `load` for a view that takes plain values instead
+    of a model (`assessments.records.read_with_user`; `arg` then names the URL argument).
+    Nothing is locked as it is read: a writer checks the version it read when it writes
+    (`assessments.operations`).
     """
 
     def decorate(view: F) -> F:
         statement: list[Any] = []  # built on the first request, once the mappers are configured
 
+        def read_model(session: Session, object_id: int, user_id: int | None) -> tuple[Any, User | None]:
+            if not statement:
+                statement.append(_object_and_user(load, options))  # type: ignore[arg-type]
+            return _load_with_user(session, statement[0], object_id, user_id)
+
+        reader = read or (read_model if load is not None else None)
+
         @wraps(view)
         def guarded(**kwargs: Any) -> Any:
             found: Any = None
-            if load is not None:
-                object_id = kwargs.pop(arg or f"{load.__tablename__}_id")  # type: ignore[attr-defined]
-                if not statement:
-                    statement.append(_object_and_user(load, options))
+            if reader is not None:
+                object_id = kwargs.pop(arg or f"{load.__tablename__}_id")  # type: ignore[union-attr]
                 # `user` keeps the prefetched user alive (the session holds it weakly).
-                found, user = _load_with_user(statement[0], object_id)
+                user_id = cookie_user_id(session.get("_user_id"))
+                found, user = reader(db.session, object_id, user_id) if user_id is not None else (None, None)
             if not current_user.is_authenticated:
                 deny()
-            if load is None:
+            if reader is None:
                 if not predicate(current_user):
                     deny()
                 return view(**kwargs)
-            if found is None:
-                found = db.get_or_404(load, object_id, options=options)
+            if found is None:  # logged in by the remember cookie, or no such object
+                found = _found_or_404(reader, object_id)
             if not predicate(current_user, found):
                 deny(explain(current_user, found) if explain else None)
             return view(found, **kwargs)
@@ -226,23 +244,27 @@ def _object_and_user(model: type, options: Sequence[Any]) -> Any:
     return statement
 
 
-def _load_with_user(statement: Any, object_id: int) -> tuple[Any, User | None]:
+def _load_with_user(session: Session, statement: Any, object_id: int, user_id: int | None) -> tuple[Any, User | None]:
     """The object and the logged-in user in one statement; None for what is missing.
 
     The user lands in the session, so Flask-Login's user loader finds it there instead of
     asking the database again: one statement fewer on every such request; whether the user
     holds any role comes along (`known_roles`), one more fewer for members.
     """
-    user_id = cookie_user_id(session.get("_user_id"))
-    if user_id is None:
-        return None, None
-    row = db.session.execute(statement, {"user_id": user_id, "object_id": object_id}).unique().first()
+    row = session.execute(statement, {"user_id": user_id, "object_id": object_id}).unique().first()
     if row is None:
         return None, None
     found, user, holds_any = row
     if user is not None:
         known_roles(user, holds_any)
     return found, user
+
+
+def _found_or_404(reader: Reader, object_id: int) -> Any:
+    found, _user = reader(db.session, object_id, None)
+    if found is None:
+        abort(404)
+    return found
 
 
 def public(view: F) -> F:

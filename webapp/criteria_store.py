@@ -6,6 +6,8 @@ a newer file never changes an old result.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -72,10 +74,21 @@ def criteria_set_of(version: CriteriaVersion) -> CriteriaSet:
     keeps an edited, still unused version from being served stale. Pages load the version
     with only those columns (`webapp.assessments.queries.ASSESSMENT_PAGE`).
     """
-    cache_key = (version.id, version.digest)
+    return _parsed_once(version.id, version.digest, version.key, lambda: version.source_text)
+
+
+def criteria_set_by_id(session: Session, version_id: int, digest: str, key: str) -> CriteriaSet:
+    """`criteria_set_of` for a statement that read the version's id, digest and key as values
+    (`assessments.records`): the file text is read, by a statement of its own, on the first use."""
+    return _parsed_once(version_id, digest, key, lambda: session.scalar(
+        select(CriteriaVersion.source_text).where(CriteriaVersion.id == version_id)) or "")
+
+
+def _parsed_once(version_id: int, digest: str, key: str, source_text: Callable[[], str]) -> CriteriaSet:
+    cache_key = (version_id, digest)
     found = _parsed.get(cache_key)
     if found is None:
         if len(_parsed) >= 64:
             _parsed.clear()
-        found = _parsed[cache_key] = criteria.load_text(version.source_text, name=version.key)
+        found = _parsed[cache_key] = criteria.load_text(source_text(), name=key)
     return found

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import PASSWORD
 from webapp.assessments import operations
 from webapp.models import AssessmentStatus, AuditEvent, CriteriaVersion, Role
 
@@ -115,6 +116,30 @@ def test_anonymous_gets_401_json_not_a_redirect(client, draft):
     reply = client.put(f"/api/assessments/{draft.id}/draft", json={"answers": {}})
     assert reply.status_code == 401
     assert reply.get_json()["message"]
+
+
+def test_a_phone_kept_in_by_its_remember_cookie_alone_saves_and_submits(client, draft, make_assessment,
+                                                                         db_session):
+    """The session cookie gone (the browser closed), the remember cookie logs the member in on the
+    save itself: the form is read after the login, and only the member's own is open."""
+    member = owner_of(draft)
+    assert client.post("/login", data={"contact": member.login_name, "password": PASSWORD,
+                                       "remember": "y"}).status_code == 302
+    someone_else = make_assessment(points=8)
+    missing = someone_else.id + 1000
+    for method, path, body, expected in [
+        ("put", f"/api/assessments/{draft.id}/draft", {"answers": {"1": 10}}, 200),
+        ("put", f"/api/assessments/{someone_else.id}/draft", {"answers": {"1": 10}}, 403),
+        ("post", f"/api/assessments/{missing}/submit", {"answers": answers(9), "client_id": str(uuid.uuid4())}, 404),
+        ("post", f"/api/assessments/{draft.id}/submit", {"answers": answers(9), "client_id": str(uuid.uuid4())}, 200),
+    ]:
+        client.delete_cookie("session")
+        assert client.get_cookie("remember_token") is not None
+        reply = getattr(client, method)(path, json=body)
+        assert reply.status_code == expected, (path, reply.get_data(as_text=True))
+    db_session.expire_all()
+    assert draft.status is AssessmentStatus.SUBMITTED and draft.self_total == 90
+    assert someone_else.answers_by_index()["1"].self_value == 8
 
 
 # Drafts -------------------------------------------------------------------------------------

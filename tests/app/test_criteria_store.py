@@ -59,3 +59,14 @@ def test_an_assessment_made_under_2023_keeps_it_when_a_new_version_ships(db_sess
     assert pinned.scale == "levels" and pinned.allowed_points("6") == (0, 5, 8, 10)
     assert pinned.index("6").levels[0].description == "Chưa biết ngoại ngữ nào."
     assert make_assessment(appendix="III").criteria_version.key == "III@2026.1"
+
+
+def test_a_save_that_read_only_the_version_id_gets_the_same_set_on_a_cold_cache(db_session, monkeypatch):
+    """The JSON saves read the version's id, digest and key as values (`assessments.records`); the
+    first in a process reads the file text itself."""
+    monkeypatch.setattr(criteria_store, "_parsed", {})
+    for version in db_session.scalars(select(CriteriaVersion)):
+        by_id = criteria_store.criteria_set_by_id(db_session, version.id, version.digest, version.key)
+        assert by_id.key == version.key
+        assert by_id.to_dict() == criteria.load_text(version.source_text, name=version.key).to_dict()
+        assert criteria_store.criteria_set_of(version) is by_id  # parsed once, whichever way asked

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from webapp.assessments import operations
+from webapp.assessments import operations, records
 from webapp.errors import DomainError
 from webapp.models import Answer, Assessment, AuditEvent, CriteriaVersion
 from webapp.models import AssessmentStatus as S
@@ -130,9 +130,10 @@ def test_a_submit_on_a_row_changed_meanwhile_writes_nothing_it_read_and_submits_
     db_session.execute(table.update().where(table.c.id == assessment.id).values(version=table.c.version + 1))
     writes: list[int] = []
 
-    def reread(session, _assessment) -> None:  # type: ignore[no-untyped-def]
+    def reread(session, form):  # type: ignore[no-untyped-def]
         writes.append(1)
         session.expire_all()
+        return records.read(session, form.id)
 
     monkeypatch.setattr(operations, "_reread_after_writer", reread)
 

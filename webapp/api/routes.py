@@ -17,9 +17,10 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from .. import criteria_store
-from ..access import allow, owns, public, signed_in
-from ..assessments import operations
-from ..assessments.queries import ASSESSMENT_PAGE, ASSESSMENT_SAVE
+from ..access import allow, owns, owns_record, public, signed_in
+from ..assessments import operations, records
+from ..assessments.queries import ASSESSMENT_PAGE
+from ..assessments.records import AssessmentRecord
 from ..db import db, reads_first
 from ..errors import DomainError, fail
 from ..models import Assessment, CriteriaVersion
@@ -61,28 +62,29 @@ def assessment(a: Assessment) -> ResponseReturnValue:
 
 
 @bp.put("/assessments/<int:assessment_id>/draft")
-@allow(owns, load=Assessment, options=ASSESSMENT_SAVE)
+@allow(owns_record, read=records.read_with_user, arg="assessment_id")
 @reads_first
-def save_draft(a: Assessment) -> ResponseReturnValue:
+def save_draft(form: AssessmentRecord) -> ResponseReturnValue:
     data = _load(ANSWERS)
     try:
-        operations.save_draft(db.session, current_user, a, data["answers"], data["notes"])
+        form = operations.save_draft_record(db.session, current_user, form, data["answers"], data["notes"])
     except DomainError as error:
         _refuse(error)
     # Server time of the save: the page compares it with the render time of a cached copy.
-    return jsonify(status=a.status.value, version=a.version, saved_at=int(time.time() * 1000))
+    return jsonify(status=form.status.value, version=form.version, saved_at=int(time.time() * 1000))
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
-@allow(owns, load=Assessment, options=ASSESSMENT_SAVE)
+@allow(owns_record, read=records.read_with_user, arg="assessment_id")
 @reads_first
-def submit(a: Assessment) -> ResponseReturnValue:
+def submit(form: AssessmentRecord) -> ResponseReturnValue:
     data = _load(SUBMIT)
     try:
-        operations.submit(db.session, current_user, a, data["answers"], data["notes"], str(data["client_id"]))
+        form = operations.submit_record(db.session, current_user, form, data["answers"], data["notes"],
+                                        str(data["client_id"]))
     except DomainError as error:
         _refuse(error)
-    return jsonify(_submitted(a))
+    return jsonify(_submitted(form))
 
 
 def _load(schema: Schema) -> dict[str, Any]:
@@ -103,8 +105,8 @@ def _refuse(error: DomainError) -> None:
     fail(error.status, error.message, "Dữ liệu đã thay đổi" if error.is_conflict else UNPROCESSABLE)
 
 
-def _submitted(a: Assessment) -> dict[str, Any]:
+def _submitted(form: AssessmentRecord) -> dict[str, Any]:
     return SUBMITTED.dump({
-        "id": a.id, "self_total": a.self_total, "self_achieved": a.self_achieved,
-        "status_url": url_for("assess.status", assessment_id=a.id),
+        "id": form.id, "self_total": form.self_total, "self_achieved": form.self_achieved,
+        "status_url": url_for("assess.status", assessment_id=form.id),
     })

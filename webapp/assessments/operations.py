@@ -3,7 +3,9 @@
 Each action takes the session, the acting user and the assessment, checks that the action is
 allowed in the current status, changes state, writes the audit event and flushes (a member's
 save or submission writes its answers, row and event all or nothing, guarded by the version it
-read: `_write_if_unchanged`, `writes`). The request commits.
+read: `_write_if_unchanged`, `writes`). The request commits. A member's save and submission work
+on the assessment as plain values (`records.AssessmentRecord`: the JSON API reads it so);
+`save_draft` and `submit` take the object for callers that hold one.
 Who may act is decided by `webapp.access`; these functions check *state* (status, open year,
 version) and the answers (`CriteriaSet.allowed_points` is the one rule).
 
@@ -31,9 +33,10 @@ from .. import audit, criteria_store
 from ..db import WRITE_LOCK
 from ..errors import DomainError
 from ..inputs import BAD_TEXT, has_bad_characters
-from ..models import Answer, Assessment, AssessmentStatus, Membership, User, utcnow
+from ..models import Answer, Assessment, AssessmentStatus, AssessmentYear, Membership, User, utcnow
 from ..models.assessments import AnswerRead
-from . import writes
+from . import records, writes
+from .records import AssessmentRecord, YearState
 
 S = AssessmentStatus
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -71,7 +74,7 @@ def start(session: Session, member: User, membership: Membership) -> Assessment:
     """
     if membership.assessment is not None:
         return membership.assessment
-    _require_open_year(membership)
+    _require_open_year(membership.year)
     version = criteria_store.newest_version(session, membership.appendix)
     if version is None:
         raise DomainError(f"Chưa có bộ tiêu chí cho Phụ lục {membership.appendix}.")
@@ -96,31 +99,53 @@ def start(session: Session, member: User, membership: Membership) -> Assessment:
 
 def save_draft(session: Session, member: User, assessment: Assessment, values: Values,
                notes: Mapping[str, str] | None = None) -> Assessment:
+    """`save_draft_record` for a caller holding the assessment as an object (the form page's
+    POST, the demo); the object then holds what was written."""
+    form = AssessmentRecord.of(assessment)
+    save_draft_record(session, member, form, values, notes)
+    _hold(assessment, form)
+    return assessment
+
+
+def save_draft_record(session: Session, member: User, form: AssessmentRecord, values: Values,
+                      notes: Mapping[str, str] | None = None) -> AssessmentRecord:
     """Store the member's answers so far; incomplete answers are fine in a draft.
 
     A save that changed something moves the version on, guarded by the version it read, as
     the submit is: an autosave racing the "Gửi" tap (or a second tab) then never lands on a
     form already sent. The loser reads what the winner left and tries once more, where a form
-    sent meanwhile is refused (409).
+    sent meanwhile is refused (409). Returns the record as the save left it (read again after a
+    lost race).
     """
     try:
-        return _save_draft(session, assessment, values, notes or {})
+        return _save_draft(session, form, values, notes or {})
     except RowMovedOn:
-        _reread_after_writer(session, assessment)
-    return _save_draft(session, assessment, values, notes or {})
+        form = _reread_after_writer(session, form)
+    return _save_draft(session, form, values, notes or {})
 
 
-def _save_draft(session: Session, assessment: Assessment, values: Values, notes: Mapping[str, str]) -> Assessment:
-    _require_status(assessment, EDITABLE)
-    _require_open_year(assessment.membership)
-    changed = _changed_answers(assessment, values, notes)
+def _save_draft(session: Session, form: AssessmentRecord, values: Values,
+                notes: Mapping[str, str]) -> AssessmentRecord:
+    _require_status(form.status, EDITABLE)
+    _require_open_year(form.year)
+    changed = _changed_answers(form, values, notes)
     if changed:
-        _write_if_unchanged(session, assessment, {}, changed)
-    return assessment
+        _write_if_unchanged(session, form, {}, changed)
+    return form
 
 
 def submit(session: Session, member: User, assessment: Assessment, values: Values | None = None,
            notes: Mapping[str, str] | None = None, client_id: str | None = None) -> Assessment:
+    """`submit_record` for a caller holding the assessment as an object (the form page's POST,
+    the demo); the object then holds what was written."""
+    form = AssessmentRecord.of(assessment)
+    submit_record(session, member, form, values, notes, client_id)
+    _hold(assessment, form)
+    return assessment
+
+
+def submit_record(session: Session, member: User, form: AssessmentRecord, values: Values | None = None,
+                  notes: Mapping[str, str] | None = None, client_id: str | None = None) -> AssessmentRecord:
     """Send the assessment to the head; every index must be answered.
 
     `client_id` is made on the phone once per attempt: the same id again (a replay from the
@@ -132,84 +157,99 @@ def submit(session: Session, member: User, assessment: Assessment, values: Value
     while reading: a lock taken with the read would let the answers come from before the other
     writer's commit). The loser of a race reads what the winner left: the same id is the
     winner's reply; a save from an autosave or another tab is submitted over once more.
+    Returns the record as the submission left it (read again after a lost race).
     """
-    if client_id and assessment.client_id == client_id:
-        return assessment
+    if client_id and form.client_id == client_id:
+        return form
     try:
         # An id used by another assessment is caught by its unique constraint.
-        return _submit(session, member, assessment, values, notes, client_id)
+        return _submit(session, member, form, values, notes, client_id)
     except (RowMovedOn, IntegrityError, OperationalError) as error:
-        _reread_after_writer(session, assessment)
-        if client_id and assessment.client_id == client_id:
-            return assessment
+        form = _reread_after_writer(session, form)
+        if client_id and form.client_id == client_id:
+            return form
         if isinstance(error, IntegrityError):
             raise conflict(CLIENT_ID_TAKEN) from None
     # Once more on what the winner left (a form it sent is refused by the status check).
-    return _submit(session, member, assessment, values, notes, client_id)
+    return _submit(session, member, form, values, notes, client_id)
 
 
-def _submit(session: Session, member: User, assessment: Assessment, values: Values | None,
-            notes: Mapping[str, str] | None, client_id: str | None) -> Assessment:
-    _require_status(assessment, EDITABLE)
-    _require_open_year(assessment.membership)
-    changed = _changed_answers(assessment, values, notes or {}) if values is not None else []
-    sent = _answers_after(assessment, changed)
-    criteria_set = criteria_of(assessment)
-    result = _score(criteria_set, {code: answer.self_value for code, answer in sent.items()})
-    _require_evidence(criteria_set, sent)
+def _submit(session: Session, member: User, form: AssessmentRecord, values: Values | None,
+            notes: Mapping[str, str] | None, client_id: str | None) -> AssessmentRecord:
+    _require_status(form.status, EDITABLE)
+    _require_open_year(form.year)
+    changed = _changed_answers(form, values, notes or {}) if values is not None else []
+    sent = _answers_after(form.answers, changed)
+    result = _score(form.criteria_set, {code: answer.self_value for code, answer in sent.items()})
+    _require_evidence(form.criteria_set, sent)
     changes: dict[str, Any] = {"self_result": result.to_dict(), "self_total": result.total,
                                "self_achieved": result.achieved, "status": S.SUBMITTED, "submitted_at": utcnow()}
     if client_id:
         changes["client_id"] = client_id
-    event = audit.event_values(member, assessment, "submit", assessment.status.value, S.SUBMITTED.value)
-    _write_if_unchanged(session, assessment, changes, changed, event)
-    return assessment
+    event = audit.event_values(member, form, "submit", form.status.value, S.SUBMITTED.value)
+    _write_if_unchanged(session, form, changes, changed, event)
+    return form
 
 
-def _write_if_unchanged(session: Session, assessment: Assessment, changes: dict[str, Any],
+# What a save keeps of the values it wrote, besides the version.
+_RECORDED = ("status", "client_id", "self_total", "self_achieved")
+
+
+def _write_if_unchanged(session: Session, form: AssessmentRecord, changes: dict[str, Any],
                         answers: list[writes.AnswerRow], event: dict[str, Any] | None = None) -> None:
     """Write the changed answers, the row's `changes` and the audit event if the assessment's
-    version is still the one read (the check the ORM's version column makes), else a 409 with
-    nothing written (`writes.write`); then the loaded objects hold what was written."""
-    written_values = {**changes, "version": assessment.version + 1, "updated_at": utcnow()}
-    if not writes.write(session, assessment, written_values, answers, event):
+    version is still the one read, else a 409 with nothing written (`writes.write`); then the
+    record holds what was written."""
+    written = {**changes, "version": form.version + 1, "updated_at": utcnow()}
+    if not writes.write(session, form, written, answers, event):
         raise RowMovedOn()
-    _hold_written_answers(session, assessment, answers)
-    for key, value in written_values.items():
+    form.answers = _answers_after(form.answers, answers)
+    form.version = written["version"]
+    for key in _RECORDED:
+        if key in written:
+            setattr(form, key, written[key])
+    form.written, form.written_answers = written, answers
+
+
+def _hold(assessment: Assessment, form: AssessmentRecord) -> None:
+    """The object holds what the record's save wrote. Values a lost race's re-read expired (the
+    rollback expires every object) are read again when next used; answer objects for new answers
+    too."""
+    for key, value in form.written.items():
         set_committed_value(assessment, key, value)
-
-
-def _hold_written_answers(session: Session, assessment: Assessment, answers: list[writes.AnswerRow]) -> None:
-    """The answers as the request read them (the JSON column, the objects, or both) now hold
-    what was written; objects for new answers are read again when next needed."""
-    if assessment.answers_as_read is not None:
-        after = _answers_after(assessment, answers)
-        set_committed_value(assessment, "answers_as_read", [list(answer) for answer in after.values()])
-    if "answers" in inspect(assessment).unloaded:
+    if not form.written_answers:
+        return
+    loaded = inspect(assessment).dict
+    if loaded.get("answers_as_read") is not None:
+        set_committed_value(assessment, "answers_as_read", [list(answer) for answer in form.answers.values()])
+    if "answers" not in loaded:
         return
     stored = assessment.answers_by_index()
-    for row in answers:
+    for row in form.written_answers:
         answer = stored.get(row["index_code"])
         if answer is not None:
             set_committed_value(answer, "self_value", row["self_value"])
             set_committed_value(answer, "evidence_note", row["evidence_note"])
-    if any(row["index_code"] not in stored for row in answers):
-        session.expire(assessment, ["answers"])
+    if any(row["index_code"] not in stored for row in form.written_answers):
+        inspect(assessment).session.expire(assessment, ["answers"])  # type: ignore[union-attr]
 
 
-def _reread_after_writer(session: Session, assessment: Assessment) -> None:
+def _reread_after_writer(session: Session, form: AssessmentRecord) -> AssessmentRecord:
     """Start afresh once the request that won has committed, and read the assessment it left."""
     session.rollback()
     # SQLite: the new transaction takes the write lock first, so it waits for the winner's
     # commit (busy_timeout) before it reads.
     session.connection(execution_options={WRITE_LOCK: True})
-    session.refresh(assessment)
+    fresh = records.read(session, form.id)
+    if fresh is None:
+        raise conflict()  # deleted meanwhile (its roster line removed)
+    return fresh
 
 
 def withdraw(session: Session, member: User, assessment: Assessment) -> Assessment:
     """Take a submitted assessment back to edit it, while the head has not acted."""
-    _require_status(assessment, (S.SUBMITTED,))
-    _require_open_year(assessment.membership)
+    _require_status(assessment.status, (S.SUBMITTED,))
+    _require_open_year(assessment.membership.year)
     with _changing(session):
         previous = assessment.status
         assessment.status = S.DRAFT
@@ -255,7 +295,7 @@ def confirm(session: Session, head: User, assessment: Assessment, expected_versi
 def head_preview(assessment: Assessment, head_values: Values) -> Result:
     """The result the head's points would give, without storing them (missing: the member's)."""
     answers = assessment.answers_by_index()
-    checked, _ = _checked(assessment, head_values, {})
+    checked, _ = _checked(criteria_of(assessment), head_values, {})
     values = {code: checked.get(code) if checked.get(code) is not None else answer.self_value
               for code, answer in answers.items()}
     return _score(criteria_of(assessment), values)
@@ -346,7 +386,7 @@ def revoke(session: Session, head: User, assessment: Assessment, expected_versio
            reason: str) -> Assessment:
     """Withdraw a confirmed title; its certificate then answers that it was revoked."""
     _require_version(assessment, expected_version)
-    _require_status(assessment, (S.CONFIRMED,))
+    _require_status(assessment.status, (S.CONFIRMED,))
     reason = _required_reason(reason)
     with _changing(session):
         _decide(session, head, assessment, "revoke", S.REVOKED, reason)
@@ -423,10 +463,9 @@ def _clean_note(code: str, text: str | None) -> str | None:
     return text or None
 
 
-def _checked(assessment: Assessment, values: Values,
+def _checked(criteria_set: CriteriaSet, values: Values,
              notes: Mapping[str, str]) -> tuple[dict[str, int | None], dict[str, str | None]]:
     """Validate every value and note before anything is written, so nothing is half-saved."""
-    criteria_set = criteria_of(assessment)
     checked = {code: check_value(criteria_set, code, value) for code, value in values.items()}
     cleaned = {code: _clean_note(code, text) for code, text in notes.items()}
     for code in cleaned:
@@ -434,25 +473,25 @@ def _checked(assessment: Assessment, values: Values,
     return checked, cleaned
 
 
-def _changed_answers(assessment: Assessment, values: Values, notes: Mapping[str, str]) -> list[writes.AnswerRow]:
+def _changed_answers(form: AssessmentRecord, values: Values, notes: Mapping[str, str]) -> list[writes.AnswerRow]:
     """The answers that differ from the stored ones, checked (nothing is written yet), in index
     order (two writers lock the rows in one order)."""
-    checked, cleaned = _checked(assessment, values, notes)
-    stored = assessment.answers_read()
+    checked, cleaned = _checked(form.criteria_set, values, notes)
+    stored = form.answers
     rows = []
     for code in sorted(checked.keys() | cleaned.keys()):
         answer = stored.get(code)
         value = checked[code] if code in checked else (answer.self_value if answer else None)
         note = cleaned[code] if code in cleaned else (answer.evidence_note if answer else None)
         if answer is None or (answer.self_value, answer.evidence_note) != (value, note):
-            rows.append({"assessment_id": assessment.id, "index_code": code, "self_value": value,
+            rows.append({"assessment_id": form.id, "index_code": code, "self_value": value,
                          "evidence_note": note})
     return rows
 
 
-def _answers_after(assessment: Assessment, changed: list[writes.AnswerRow]) -> dict[str, AnswerRead]:
+def _answers_after(stored: Mapping[str, AnswerRead], changed: list[writes.AnswerRow]) -> dict[str, AnswerRead]:
     """Each index's answer once `changed` is written (the head's points and comment kept)."""
-    after = assessment.answers_read()
+    after = dict(stored)
     for row in changed:
         code = row["index_code"]
         before = after.get(code) or AnswerRead(code, None, None, None, None)
@@ -466,7 +505,7 @@ def changed_points_message(code: str) -> str:
 
 
 def _require_comments_on_changes(assessment: Assessment, values: Values, comments: Mapping[str, str]) -> None:
-    checked, cleaned = _checked(assessment, values, comments)
+    checked, cleaned = _checked(criteria_of(assessment), values, comments)
     for answer in assessment.answers:
         given = checked.get(answer.index_code)
         if given is not None and given != answer.self_value and not cleaned.get(answer.index_code):
@@ -474,7 +513,7 @@ def _require_comments_on_changes(assessment: Assessment, values: Values, comment
 
 
 def _store_head_answers(assessment: Assessment, values: Values, comments: Mapping[str, str]) -> None:
-    checked, cleaned = _checked(assessment, values, comments)
+    checked, cleaned = _checked(criteria_of(assessment), values, comments)
     for answer in assessment.answers:
         given = checked.get(answer.index_code)
         answer.head_value = given if given is not None else answer.self_value
@@ -506,13 +545,13 @@ def _changing(session: Session) -> Iterator[None]:
 
 def _require_decidable(assessment: Assessment, expected_version: int) -> None:
     _require_version(assessment, expected_version)
-    _require_status(assessment, (S.SUBMITTED,))
-    _require_open_year(assessment.membership)
+    _require_status(assessment.status, (S.SUBMITTED,))
+    _require_open_year(assessment.membership.year)
 
 
-def _require_status(assessment: Assessment, allowed: tuple[AssessmentStatus, ...]) -> None:
-    if assessment.status not in allowed:
-        raise conflict(f"Phiếu đang ở trạng thái “{assessment.status.label}”, không thể thực hiện thao tác này.")
+def _require_status(status: AssessmentStatus, allowed: tuple[AssessmentStatus, ...]) -> None:
+    if status not in allowed:
+        raise conflict(f"Phiếu đang ở trạng thái “{status.label}”, không thể thực hiện thao tác này.")
 
 
 def _require_version(assessment: Assessment, expected_version: int) -> None:
@@ -520,9 +559,9 @@ def _require_version(assessment: Assessment, expected_version: int) -> None:
         raise conflict()
 
 
-def _require_open_year(membership: Membership) -> None:
-    if not membership.year.is_open:
-        raise DomainError(f"Năm đánh giá {membership.year.label} đã khóa; không thể thay đổi phiếu.")
+def _require_open_year(year: AssessmentYear | YearState) -> None:
+    if not year.is_open:
+        raise DomainError(f"Năm đánh giá {year.label} đã khóa; không thể thay đổi phiếu.")
 
 
 def _optional_reason(reason: str | None) -> str | None:

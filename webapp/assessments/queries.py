@@ -21,8 +21,8 @@ ASSESSMENT_PAGE = (
     joinedload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
-# What a save reads and writes of the assessment and its roster line (`operations.save_draft`,
-# `operations.submit`, the ownership check).
+# What the form page's POST reads and writes of the assessment and its roster line
+# (`records.AssessmentRecord.of`, the ownership check).
 _SAVED = (Assessment.id, Assessment.membership_id, Assessment.criteria_version_id, Assessment.status,
           Assessment.client_id, Assessment.self_total, Assessment.self_achieved, Assessment.version)
 _LINE = (Membership.id, Membership.unit_id, Membership.year_id, Membership.user_id)
@@ -72,18 +72,6 @@ FORM_PAGE = (
     lazyload(Assessment.answers),
     joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
 )
-# What the JSON API's saves need, and no more (nothing is shown): the same statement, narrower
-# (the user's columns too, `access.SESSION_USER`). A column left out is read by a statement of
-# its own when touched, which `tests/app/test_statement_counts.py` would count.
-ASSESSMENT_SAVE = (
-    load_only(*_SAVED),
-    _line.load_only(*_LINE).joinedload(Membership.year).load_only(AssessmentYear.is_open, AssessmentYear.label),
-    with_expression(Assessment.answers_as_read, answers_of(Assessment.id)),
-    lazyload(Assessment.answers),
-    joinedload(Assessment.criteria_version).load_only(CriteriaVersion.key, CriteriaVersion.digest),
-)
-
-
 def roster_lines(session: Session, user: User) -> list[Membership]:
     """The user's own roster lines, newest year first, with unit, year and assessment loaded."""
     query = (

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import ARRAY, Integer, String, Table, bindparam, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,12 +32,23 @@ from ..db import take_write_lock
 from ..models import Answer, Assessment, AuditEvent
 
 AnswerRow = dict[str, Any]  # assessment_id, index_code, self_value, evidence_note
+
+
+class ReadRow(Protocol):
+    """The assessment as the request read it: its id and the version then (`records.AssessmentRecord`)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
 ASSESSMENTS = cast(Table, Assessment.__table__)
 ANSWERS = cast(Table, Answer.__table__)
 EVENTS = cast(Table, AuditEvent.__table__)
 
 
-def write(session: Session, assessment: Assessment, values: dict[str, Any], answers: Sequence[AnswerRow],
+def write(session: Session, assessment: ReadRow, values: dict[str, Any], answers: Sequence[AnswerRow],
           event: dict[str, Any] | None) -> bool:
     """Write the answers, the row's new `values` (its next version among them) and the audit
     `event` (`audit.event_values`) if the row's version is still `assessment.version`; False,
