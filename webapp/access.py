@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
-from .db import db
+from .db import NOT_FOUND, db
 from .errors import fail
 from .models import Area, Assessment, Membership, PendingLink, Role, Unit, User
 from .models.people import holds_a_role, known_roles
@@ -263,7 +263,7 @@ def _load_with_user(session: Session, statement: Any, object_id: int, user_id: i
 def _found_or_404(reader: Reader, object_id: int) -> Any:
     found, _user = reader(db.session, object_id, None)
     if found is None:
-        abort(404)
+        fail(404, NOT_FOUND)
     return found
 
 

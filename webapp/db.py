@@ -189,6 +189,9 @@ def ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError() from error  # the pool replaces it and tries again
 
 
+NOT_FOUND = "Không tìm thấy nội dung này; có thể nó đã bị xóa."
+
+
 class Database:
     """Gives views and commands the session of the current app and request.
 
@@ -284,7 +287,7 @@ class Database:
         if found is None:
             from .errors import fail
 
-            fail(404, message or "Không tìm thấy nội dung này; có thể nó đã bị xóa.")
+            fail(404, message or NOT_FOUND)
         return found
 
     def give_up_writing(self) -> None:

@@ -48,10 +48,12 @@ def test_get_assessment_for_owner(login, draft):
     assert reply.headers["Cache-Control"] == "no-store"
 
 
-def test_unknown_assessment_is_404_json(login, draft):
-    reply = login(owner_of(draft)).get("/api/assessments/999999")
+@pytest.mark.parametrize("method,suffix", [("get", ""), ("put", "/draft"), ("post", "/submit")])
+def test_unknown_assessment_is_404_json(login, draft, method, suffix):
+    reply = _call(login(owner_of(draft)), method, f"/api/assessments/999999{suffix}")
     assert reply.status_code == 404
     assert reply.is_json
+    assert reply.get_json()["message"] == "Không tìm thấy nội dung này; có thể nó đã bị xóa."
 
 
 def test_csrf_endpoint(client, login, make_user):
