@@ -103,7 +103,7 @@ def save_draft(session: Session, member: User, assessment: Assessment, values: V
     POST, the demo); the object then holds what was written."""
     form = AssessmentRecord.of(assessment)
     save_draft_record(session, member, form, values, notes)
-    _hold(assessment, form)
+    _hold(session, assessment, form)
     return assessment
 
 
@@ -140,7 +140,7 @@ def submit(session: Session, member: User, assessment: Assessment, values: Value
     the demo); the object then holds what was written."""
     form = AssessmentRecord.of(assessment)
     submit_record(session, member, form, values, notes, client_id)
-    _hold(assessment, form)
+    _hold(session, assessment, form)
     return assessment
 
 
@@ -211,7 +211,7 @@ def _write_if_unchanged(session: Session, form: AssessmentRecord, changes: dict[
     form.written, form.written_answers = written, answers
 
 
-def _hold(assessment: Assessment, form: AssessmentRecord) -> None:
+def _hold(session: Session, assessment: Assessment, form: AssessmentRecord) -> None:
     """The object holds what the record's save wrote. Values a lost race's re-read expired (the
     rollback expires every object) are read again when next used; answer objects for new answers
     too."""
@@ -231,7 +231,7 @@ def _hold(assessment: Assessment, form: AssessmentRecord) -> None:
             set_committed_value(answer, "self_value", row["self_value"])
             set_committed_value(answer, "evidence_note", row["evidence_note"])
     if any(row["index_code"] not in stored for row in form.written_answers):
-        inspect(assessment).session.expire(assessment, ["answers"])  # type: ignore[union-attr]
+        session.expire(assessment, ["answers"])
 
 
 def _reread_after_writer(session: Session, form: AssessmentRecord) -> AssessmentRecord:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple, cast
+from typing import Any, ClassVar, NamedTuple
 
-from sqlalchemy import Integer, Table, bindparam, select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session
 
 from criteria import CriteriaSet
@@ -102,23 +102,19 @@ def _record(session: Session, assessment_id: int, owner_id: int | None, status: 
     )
 
 
-def _table(model: type) -> Table:
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]
-
-
 @functools.cache
 def _statement() -> Any:
     """Built once (the ids are parameters): what `_record` takes, in its order, after the user."""
-    form, line, year, version = (_table(m) for m in (Assessment, Membership, AssessmentYear, CriteriaVersion))
     return (
-        select(User, holds_a_role(), form.c.id, line.c.user_id, form.c.status, form.c.version, form.c.client_id,
-               form.c.self_total, form.c.self_achieved, year.c.is_open, year.c.label, version.c.id,
-               version.c.digest, version.c.key, answers_of(form.c.id))
-        .select_from(form)
-        .join(line, line.c.id == form.c.membership_id)
-        .join(year, year.c.id == line.c.year_id)
-        .join(version, version.c.id == form.c.criteria_version_id)
+        select(User, holds_a_role(), Assessment.id, Membership.user_id, Assessment.status, Assessment.version,
+               Assessment.client_id, Assessment.self_total, Assessment.self_achieved, AssessmentYear.is_open,
+               AssessmentYear.label, CriteriaVersion.id, CriteriaVersion.digest, CriteriaVersion.key,
+               answers_of(Assessment.id))
+        .select_from(Assessment)
+        .join(Membership, Membership.id == Assessment.membership_id)
+        .join(AssessmentYear, AssessmentYear.id == Membership.year_id)
+        .join(CriteriaVersion, CriteriaVersion.id == Assessment.criteria_version_id)
         .outerjoin(User, User.id == bindparam("user_id", type_=Integer))
-        .where(form.c.id == bindparam("object_id", type_=Integer))
+        .where(Assessment.id == bindparam("object_id", type_=Integer))
         .options(SESSION_USER)
     )
